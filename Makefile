@@ -1,0 +1,38 @@
+# Two commands on a fresh machine with Python 3.11+:  make run   |   make test
+# Each bootstraps .venv the first time (uv from PyPI, then the locked dependencies).
+PYTHON ?= python3
+VENV := .venv
+UV := .tools/bin/uv
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8501
+
+.PHONY: run test check lint format validate e2e bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $(STAMP)
+
+run: $(STAMP)  ## start the dashboard at http://localhost:8501 on the embedded data
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address localhost
+
+test: $(STAMP)  ## every check: lint, format, data validation, all tests (browser tests included)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/python -m analysis validate
+	$(VENV)/bin/python -m pytest
+
+check: test
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+e2e: $(STAMP)
+	$(VENV)/bin/python -m pytest -m e2e
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache

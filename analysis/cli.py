@@ -1,0 +1,134 @@
+"""Command line for analysts and for the ingest: ``python -m analysis COMMAND``.
+
+Commands
+  validate [DATA_DIR]                 check every table against data/datapackage.yaml
+  ingest-usgs PATH                    build data/production.csv from MCS2025_World_Data.csv
+  ingest-usgs-imports PATH            build data/import_reliance.csv from MCS2025_Fig2_Net_Import_Reliance.csv
+  ingest-reference DIR                build countries.csv, country_shapes.geojson, eu_crm_2023.csv
+  status --as-of DATE [--json|--csv]  every measure with its status on DATE
+
+Exit codes: 0 success, 1 invalid data, 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.package import DATA_DIR, DataPackageError, load_package, validate_package
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no traceback
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _date(text: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d"))
+    except (ValueError, TypeError):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m analysis", description="Critical minerals risk: data and metrics."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("validate", help="check every table against data/datapackage.yaml")
+    p.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
+
+    p = sub.add_parser("ingest-usgs", help="build production.csv from the USGS world-data release")
+    p.add_argument("release", type=Path)
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
+    p = sub.add_parser("ingest-usgs-imports", help="build import_reliance.csv from USGS Fig. 2")
+    p.add_argument("release", type=Path)
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
+    p = sub.add_parser("ingest-reference", help="build countries, shapes and EU CRM tables")
+    p.add_argument(
+        "reference",
+        type=Path,
+        help="folder holding natural_earth/, wgi/, country_centroids/, eu_crm_2023/",
+    )
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
+    p = sub.add_parser("status", help="every measure with its status on a date")
+    p.add_argument("--as-of", type=_date, required=True)
+    _output_flags(p)
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    return parser
+
+
+def _output_flags(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help="print JSON")
+    group.add_argument("--csv", action="store_true", help="print CSV")
+
+
+def _emit(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    if getattr(args, "csv", False):
+        sys.stdout.write(frame.to_csv(index=False))
+    elif getattr(args, "json", False):
+        records = json.loads(frame.to_json(orient="records", date_format="iso"))
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+    else:
+        print(frame.to_string(index=False))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    cmd = args.command
+    if cmd == "validate":
+        problems = validate_package(args.data_dir)
+        for problem in problems:
+            print(problem)
+        if problems:
+            print(f"{len(problems)} problem(s) found", file=sys.stderr)
+            return 1
+        print(f"{args.data_dir}: all tables valid")
+        return 0
+    if cmd in {"ingest-usgs", "ingest-usgs-imports", "ingest-reference"}:
+        return _ingest(args)
+    try:
+        package = load_package(args.data_dir)
+    except DataPackageError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if cmd == "status":
+        from analysis.status import measure_status
+
+        _emit(measure_status(package["events"], package["event_types"], args.as_of), args)
+        return 0
+    raise AssertionError(cmd)  # pragma: no cover - argparse restricts commands
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from analysis.ingest.usgs import IngestError, ingest_import_reliance, ingest_production
+
+    source = args.reference if args.command == "ingest-reference" else args.release
+    if not Path(source).exists():
+        print(f"{source}: no such file or folder", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "ingest-usgs":
+            path, log = ingest_production(args.release, args.data_dir)
+            print(f"wrote {path} ({len(log)} corrections applied, listed in data/corrections.yaml)")
+        elif args.command == "ingest-usgs-imports":
+            print(f"wrote {ingest_import_reliance(args.release, args.data_dir)}")
+        else:
+            from analysis.ingest.reference import ingest_reference
+
+            for path in ingest_reference(args.reference, args.data_dir):
+                print(f"wrote {path}")
+    except (IngestError, KeyError, ValueError) as exc:
+        print(f"ingest failed: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,612 @@
+"""Read and validate the data package described by ``data/datapackage.yaml``.
+
+The descriptor is the contract: every table is read as text, checked against the Table Schema
+fields of its resource with pandera (one schema built from the descriptor, never hand-written
+``if``s per column), and only then converted to typed columns. Problems are reported as
+``path:line: column: message`` where ``line`` is the physical line of the CSV record.
+
+Nothing here writes to disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DESCRIPTOR = "datapackage.yaml"
+
+_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:|data:text/html", re.IGNORECASE)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one cell, row, header or file."""
+
+    path: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return (
+            f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        )
+
+
+class DataPackageError(Exception):
+    """Raised by :func:`load_package` when the data does not satisfy its descriptor."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        head = "\n".join(str(p) for p in problems[:20])
+        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} problem(s) in the data package:\n{head}{more}")
+
+
+@dataclass
+class RawTable:
+    """A CSV table read as text: empty cells are missing values, ``lines`` maps rows to lines."""
+
+    name: str
+    path: str
+    frame: pd.DataFrame
+    lines: pd.Series
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_descriptor(data_dir: Path = DATA_DIR) -> dict[str, Any]:
+    """Return the parsed ``datapackage.yaml`` of ``data_dir``."""
+    with open(Path(data_dir) / DESCRIPTOR, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def resources(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Map resource name to resource descriptor."""
+    return {r["name"]: r for r in descriptor["resources"]}
+
+
+def _display(path: Path, data_dir: Path) -> str:
+    """Path as users typed it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- reading text
+
+
+def read_csv_text(path: Path, fields: list[str], display: str, name: str = "") -> RawTable:
+    """Read ``path`` as UTF-8 CSV with the header ``fields``; never raises on bad content."""
+    empty = RawTable(name, display, pd.DataFrame(columns=fields, dtype="object"), pd.Series([]))
+    if not path.exists():
+        empty.problems.append(Problem(display, 0, "", "file is missing"))
+        return empty
+    raw = path.read_bytes()
+    if not raw.strip():
+        empty.problems.append(Problem(display, 1, "", "file is empty (expected a header row)"))
+        return empty
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        empty.problems.append(
+            Problem(
+                display,
+                line,
+                "",
+                f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at character {col}; "
+                "save the file as UTF-8",
+            )
+        )
+        return empty
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        empty.problems.append(Problem(display, line, "", "contains a NUL byte"))
+        return empty
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    problems: list[Problem] = []
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        empty.problems.append(Problem(display, 1, "", f"unreadable header: {exc}"))
+        return empty
+    header = [h.strip() for h in header]
+    missing = [f for f in fields if f not in header]
+    extra = [h for h in header if h not in fields]
+    for f in missing:
+        problems.append(Problem(display, 1, f, "missing column in header"))
+    for h in extra:
+        problems.append(Problem(display, 1, h or "(blank)", "unexpected column in header"))
+    if not missing and not extra and header != fields:
+        problems.append(
+            Problem(display, 1, "", f"columns out of order: expected {', '.join(fields)}")
+        )
+    if len(set(header)) != len(header):
+        problems.append(Problem(display, 1, "", "duplicate column names in header"))
+    if problems:
+        empty.problems.extend(problems)
+        return empty
+
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    width = len(fields)
+    previous_end = 1
+    try:
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if not record:
+                continue
+            if len(record) != width:
+                problems.append(
+                    Problem(
+                        display, start, "", f"row has {len(record)} cells, the header has {width}"
+                    )
+                )
+                continue
+            rows.append(record)
+            starts.append(start)
+    except csv.Error as exc:
+        problems.append(Problem(display, reader.line_num, "", f"malformed CSV: {exc}"))
+    frame = pd.DataFrame(rows, columns=fields, dtype="object")
+    frame = frame.where(frame != "", None)
+    return RawTable(name, display, frame, pd.Series(starts, dtype="int64"), problems)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+Message = Callable[[Any, pd.Series], str]
+
+
+@dataclass
+class _Rule:
+    check: pa.Check
+    message: Message
+
+
+def _items(series: pd.Series, delimiter: str) -> pd.Series:
+    """Explode a delimited text column into one item per row, keeping the row index."""
+    return series.dropna().astype(str).str.split(delimiter).explode().str.strip()
+
+
+def _list_check(
+    series: pd.Series, delimiter: str | None, ok: Callable[[pd.Series], pd.Series]
+) -> pd.Series:
+    """Vectorised check of every item of a (possibly delimited) column."""
+    if delimiter is None:
+        return ok(series.astype(str))
+    items = _items(series, delimiter)
+    good = ok(items).groupby(level=0).all()
+    return good.reindex(series.index, fill_value=True)
+
+
+def _bad_items(value: Any, delimiter: str | None, ok: Callable[[pd.Series], pd.Series]) -> str:
+    parts = [str(value)] if delimiter is None else [p.strip() for p in str(value).split(delimiter)]
+    bad = [
+        p for p, good in zip(parts, ok(pd.Series(parts, dtype="object")), strict=True) if not good
+    ]
+    return ", ".join(f"'{b}'" for b in bad) or f"'{value}'"
+
+
+def _valid_date(s: pd.Series) -> pd.Series:
+    shaped = s.astype(str).str.match(_DATE.pattern)
+    parsed = pd.to_datetime(s.where(shaped), format="%Y-%m-%d", errors="coerce")
+    return shaped & parsed.notna()
+
+
+def _valid_number(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce").notna() & ~s.astype(str).str.lower().isin(
+        ["nan", "inf", "-inf", "infinity"]
+    )
+
+
+def _valid_integer(s: pd.Series) -> pd.Series:
+    return s.astype(str).str.fullmatch(r"[+-]?\d+")
+
+
+def _field_rules(
+    spec: dict[str, Any], lookups: dict[str, set[str]], resource_name: str
+) -> list[_Rule]:
+    """The pandera checks for one Table Schema field, each with its message."""
+    rules: list[_Rule] = []
+    name = spec["name"]
+    ftype = spec.get("type", "string")
+    cons = spec.get("constraints", {}) or {}
+    delim = spec.get("delimiter") if ftype == "list" else None
+
+    def add(kind: str, ok: Callable[[pd.Series], pd.Series], message: Message) -> None:
+        check = pa.Check(
+            lambda s, ok=ok: _list_check(s, delim, ok), name=f"{name}:{kind}", ignore_na=True
+        )
+        rules.append(_Rule(check, message))
+
+    if ftype == "date":
+        add("date", _valid_date, lambda v, _r: f"'{v}' is not a valid date (YYYY-MM-DD)")
+    elif ftype == "number":
+        add("number", _valid_number, lambda v, _r: f"'{v}' is not a number")
+    elif ftype == "integer":
+        add("integer", _valid_integer, lambda v, _r: f"'{v}' is not a whole number")
+    elif ftype == "boolean":
+        add(
+            "boolean",
+            lambda s: s.astype(str).str.lower().isin(_TRUE | _FALSE),
+            lambda v, _r: f"'{v}' is not true or false",
+        )
+    if spec.get("format") == "uri":
+        add(
+            "uri",
+            lambda s: s.astype(str).str.match(r"^https?://[^\s/$.?#][^\s]*$", case=False),
+            lambda v, _r: f"'{v}' is not an http(s) URL",
+        )
+    if "pattern" in cons:
+        pattern = cons["pattern"]
+        ok = lambda s, p=pattern: s.astype(str).str.fullmatch(p).fillna(False)
+        add(
+            "pattern",
+            ok,
+            lambda v, _r, ok=ok: f"{_bad_items(v, delim, ok)} does not match {pattern}",
+        )
+    if "enum" in cons:
+        allowed = [str(a) for a in cons["enum"]]
+        add(
+            "enum",
+            lambda s, a=allowed: s.astype(str).isin(a),
+            lambda v, _r, a=allowed: f"'{v}' is not one of: {', '.join(a)}",
+        )
+    if "maxLength" in cons:
+        n = int(cons["maxLength"])
+        add(
+            "maxLength",
+            lambda s, n=n: s.astype(str).str.len() <= n,
+            lambda v, _r, n=n: f"is {len(str(v))} characters long, more than {n}",
+        )
+    if cons.get("x-plainText"):
+        add(
+            "plainText",
+            lambda s: ~s.astype(str).str.contains(_HTML, regex=True),
+            lambda v, _r: "contains HTML or script markup; plain text only",
+        )
+    for bound, op, word in (
+        ("minimum", "ge", "below the minimum"),
+        ("maximum", "le", "above the maximum"),
+    ):
+        if bound not in cons:
+            continue
+        limit = cons[bound]
+        if ftype == "date":
+            lim = pd.Timestamp(limit)
+            conv = lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+        else:
+            lim = float(limit)
+            conv = lambda s: pd.to_numeric(s, errors="coerce")
+
+        def ok(s: pd.Series, conv=conv, lim=lim, op=op) -> pd.Series:
+            values = conv(s)
+            return values.isna() | getattr(values, op)(lim)
+
+        add(bound, ok, lambda v, _r, word=word, limit=limit: f"'{v}' is {word} {limit}")
+    refs = [spec["x-reference"]] if "x-reference" in spec else []
+    for ref in refs:
+        allowed_set: set[str] = set(ref.get("extra", []))
+        for res in ref["resources"]:
+            allowed_set |= lookups.get(res, set())
+        ok = lambda s, a=allowed_set: s.astype(str).isin(a)
+        msg = ref.get("message", "is not a known code")
+        add("reference", ok, lambda v, _r, ok=ok, msg=msg: f"{_bad_items(v, delim, ok)} {msg}")
+    return rules
+
+
+def _foreign_key_rules(
+    schema: dict[str, Any],
+    specs: dict[str, dict[str, Any]],
+    lookups: dict[str, set[str]],
+    files: dict[str, str],
+) -> dict[str, list[_Rule]]:
+    out: dict[str, list[_Rule]] = {}
+    for fk in schema.get("foreignKeys", []):
+        (col,) = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk["reference"]
+        (ref_field,) = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+        allowed = lookups.get(f"{ref['resource']}.{ref_field}", set())
+        spec = specs[col]
+        delim = spec.get("delimiter") if spec.get("type") == "list" else None
+        ok = lambda s, a=allowed: s.astype(str).isin(a)
+        target = files.get(ref["resource"], ref["resource"])
+
+        def message(
+            v: Any, _r: pd.Series, ok=ok, ref_field=ref_field, target=target, delim=delim
+        ) -> str:
+            return f"{_bad_items(v, delim, ok)} is not a {ref_field} in {target}"
+
+        check = pa.Check(
+            lambda s, ok=ok, delim=delim: _list_check(s, delim, ok),
+            name=f"{col}:fk:{ref['resource']}",
+            ignore_na=True,
+        )
+        out.setdefault(col, []).append(_Rule(check, message))
+    return out
+
+
+def _order_rules(specs: dict[str, dict[str, Any]]) -> list[tuple[str, _Rule]]:
+    """Row-level rules: a date field that must not precede another (``x-after``)."""
+    rules: list[tuple[str, _Rule]] = []
+    for name, spec in specs.items():
+        after = spec.get("x-after")
+        if not after:
+            continue
+        earlier = [after] if isinstance(after, str) else list(after)
+
+        def ok(df: pd.DataFrame, name=name, earlier=earlier) -> pd.Series:
+            this = pd.to_datetime(df[name], format="%Y-%m-%d", errors="coerce")
+            good = pd.Series(True, index=df.index)
+            for other in earlier:
+                that = pd.to_datetime(df[other], format="%Y-%m-%d", errors="coerce")
+                good &= this.isna() | that.isna() | (this >= that)
+            return good
+
+        def message(_v: Any, row: pd.Series, name=name, earlier=earlier) -> str:
+            this = pd.to_datetime(row[name], format="%Y-%m-%d", errors="coerce")
+            for other in earlier:
+                that = pd.to_datetime(row[other], format="%Y-%m-%d", errors="coerce")
+                if pd.notna(this) and pd.notna(that) and this < that:
+                    return f"'{row[name]}' is earlier than {other} '{row[other]}'"
+            return "dates out of order"
+
+        rules.append((name, _Rule(pa.Check(ok, name=f"{name}:after"), message)))
+    return rules
+
+
+def validate_table(
+    table: RawTable,
+    resource: dict[str, Any],
+    lookups: dict[str, set[str]],
+    files: dict[str, str],
+) -> list[Problem]:
+    """Check one table read as text against its resource schema; return its problems."""
+    schema = resource["schema"]
+    specs = {f["name"]: f for f in schema["fields"]}
+    rules: dict[str, _Rule] = {}
+    columns: dict[str, pa.Column] = {}
+    fk_rules = _foreign_key_rules(schema, specs, lookups, files)
+    primary = schema.get("primaryKey", [])
+    for name, spec in specs.items():
+        cons = spec.get("constraints", {}) or {}
+        col_rules = _field_rules(spec, lookups, resource["name"]) + fk_rules.get(name, [])
+        for r in col_rules:
+            rules[r.check.name] = r
+        required = bool(cons.get("required")) or name in primary
+        columns[name] = pa.Column(
+            object, checks=[r.check for r in col_rules], nullable=not required, coerce=False
+        )
+    frame_checks = []
+    for col, rule in _order_rules(specs):
+        rules[rule.check.name] = rule
+        frame_checks.append((col, rule.check))
+    schema_obj = pa.DataFrameSchema(
+        columns, checks=[c for _, c in frame_checks], strict=False, coerce=False
+    )
+    order_cols = {rule_check.name: col for col, rule_check in frame_checks}
+    frame = table.frame
+    problems: list[Problem] = []
+    if frame.empty:
+        return problems
+    try:
+        schema_obj.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        for case in cases.itertuples(index=False):
+            idx = case.index
+            if idx is None or (isinstance(idx, float) and pd.isna(idx)):
+                continue
+            idx = int(idx)
+            line = int(table.lines.iloc[idx])
+            check = str(case.check)
+            row = frame.loc[idx]
+            value = case.failure_case
+            if check == "not_nullable":
+                problems.append(Problem(table.path, line, case.column, "missing required value"))
+            elif check in rules:
+                column = order_cols.get(check, case.column)
+                problems.append(
+                    Problem(
+                        table.path, line, column, rules[check].message(row.get(column, value), row)
+                    )
+                )
+    problems.extend(_unique_problems(table, primary, specs))
+    return problems
+
+
+def _unique_problems(
+    table: RawTable, primary: list[str], specs: dict[str, dict[str, Any]]
+) -> list[Problem]:
+    """Duplicate primary keys and duplicate values in ``unique`` fields, naming the first line."""
+    out: list[Problem] = []
+    frame = table.frame
+    keys = [primary] if primary else []
+    keys += [
+        [n]
+        for n, s in specs.items()
+        if (s.get("constraints") or {}).get("unique") and [n] != primary
+    ]
+    for key in keys:
+        sub = frame[key]
+        dup = sub.duplicated(keep=False) & sub.notna().all(axis=1)
+        if not dup.any():
+            continue
+        first_line: dict[tuple, int] = {}
+        for idx in sub.index[dup]:
+            k = tuple(sub.loc[idx])
+            line = int(table.lines.iloc[idx])
+            if k not in first_line:
+                first_line[k] = line
+                continue
+            shown = "/".join(str(v) for v in k)
+            out.append(
+                Problem(
+                    table.path,
+                    line,
+                    ",".join(key),
+                    f"duplicate value '{shown}' (first on line {first_line[k]})",
+                )
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- package
+
+
+TABLE_ORDER = ("countries", "blocs", "minerals", "event_types", "events")
+
+
+def read_raw_tables(data_dir: Path = DATA_DIR) -> tuple[dict[str, Any], dict[str, RawTable]]:
+    """Read the descriptor and every CSV resource as text."""
+    data_dir = Path(data_dir)
+    descriptor = read_descriptor(data_dir)
+    tables: dict[str, RawTable] = {}
+    for res in descriptor["resources"]:
+        if res.get("format", "csv") != "csv":
+            continue
+        path = data_dir / res["path"]
+        fields = [f["name"] for f in res["schema"]["fields"]]
+        tables[res["name"]] = read_csv_text(path, fields, _display(path, data_dir), res["name"])
+    return descriptor, tables
+
+
+def _lookups(descriptor: dict[str, Any], tables: dict[str, RawTable]) -> dict[str, set[str]]:
+    """Key sets for references: ``resource`` (its primary key) and ``resource.field``."""
+    out: dict[str, set[str]] = {}
+    for res in descriptor["resources"]:
+        table = tables.get(res["name"])
+        if table is None:
+            continue
+        for f in res["schema"]["fields"]:
+            col = table.frame.get(f["name"])
+            if col is not None:
+                out[f"{res['name']}.{f['name']}"] = set(col.dropna().astype(str))
+        pk = res["schema"].get("primaryKey", [])
+        if len(pk) == 1:
+            out[res["name"]] = out.get(f"{res['name']}.{pk[0]}", set())
+    return out
+
+
+def _geojson_problems(path: Path, display: str, countries: set[str]) -> list[Problem]:
+    if not path.exists():
+        return [Problem(display, 0, "", "file is missing")]
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", 0)
+        return [Problem(display, line, "", f"not valid GeoJSON: {exc}")]
+    if doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        return [Problem(display, 1, "", "not a GeoJSON FeatureCollection")]
+    bad = sorted({str(f.get("properties", {}).get("iso3")) for f in doc["features"]} - countries)
+    return [Problem(display, 0, "iso3", f"'{b}' is not an iso3 in countries.csv") for b in bad]
+
+
+def validate_package(data_dir: Path = DATA_DIR) -> list[Problem]:
+    """Every problem in ``data_dir`` against its descriptor, sorted by file and line."""
+    return _check(Path(data_dir))[2]
+
+
+def _check(data_dir: Path) -> tuple[dict[str, Any], dict[str, RawTable], list[Problem]]:
+    where = _display(data_dir / DESCRIPTOR, data_dir)
+    try:
+        descriptor, tables = read_raw_tables(data_dir)
+    except FileNotFoundError:
+        return {}, {}, [Problem(where, 0, "", "descriptor is missing")]
+    except yaml.YAMLError as exc:
+        return {}, {}, [Problem(where, 0, "", f"descriptor is not valid YAML: {exc}")]
+    lookups = _lookups(descriptor, tables)
+    files = {name: Path(t.path).name for name, t in tables.items()}
+    problems: list[Problem] = []
+    for res in descriptor["resources"]:
+        if res.get("format", "csv") == "geojson":
+            path = data_dir / res["path"]
+            problems += _geojson_problems(
+                path, _display(path, data_dir), lookups.get("countries", set())
+            )
+            continue
+        table = tables[res["name"]]
+        problems += table.problems
+        problems += validate_table(table, res, lookups, files)
+    problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
+    return descriptor, tables, problems
+
+
+def _typed(table: RawTable, resource: dict[str, Any]) -> pd.DataFrame:
+    frame = table.frame.copy()
+    for spec in resource["schema"]["fields"]:
+        name, ftype = spec["name"], spec.get("type", "string")
+        col = frame[name]
+        if ftype == "date":
+            frame[name] = pd.to_datetime(col, format="%Y-%m-%d")
+        elif ftype == "number":
+            frame[name] = pd.to_numeric(col).astype("Float64")
+        elif ftype == "integer":
+            frame[name] = pd.to_numeric(col).astype("Int64")
+        elif ftype == "boolean":
+            frame[name] = col.map(lambda v: None if v is None else str(v).lower() in _TRUE).astype(
+                "boolean"
+            )
+        else:
+            frame[name] = col.astype("string")
+    frame.attrs["source_lines"] = table.lines.tolist()
+    return frame
+
+
+@dataclass
+class DataPackage:
+    """The validated, typed tables of the data package."""
+
+    descriptor: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    data_dir: Path
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", "unknown"))
+
+    def resource(self, name: str) -> dict[str, Any]:
+        return resources(self.descriptor)[name]
+
+    def path(self, name: str) -> Path:
+        return self.data_dir / self.resource(name)["path"]
+
+
+def load_package(data_dir: Path = DATA_DIR, names: Iterable[str] | None = None) -> DataPackage:
+    """Validate ``data_dir`` and return its typed tables; raise :class:`DataPackageError` if invalid."""
+    data_dir = Path(data_dir)
+    descriptor, raw, problems = _check(data_dir)
+    if problems:
+        raise DataPackageError(problems)
+    wanted = set(names) if names else set(raw)
+    tables = {
+        res["name"]: _typed(raw[res["name"]], res)
+        for res in descriptor["resources"]
+        if res["name"] in raw and res["name"] in wanted
+    }
+    return DataPackage(descriptor, tables, data_dir)

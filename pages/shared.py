@@ -1,0 +1,171 @@
+"""What every page shares: the cached load, the sidebar filters kept in the URL, the footer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analysis.filters import PARAMS, Choices, Filters, parse_query, to_query
+from analysis.package import DATA_DIR, DataPackage, DataPackageError, load_package
+
+ATTRIBUTION = (
+    "Sources: events as cited row by row (official releases and wire services); production and U.S. "
+    "import reliance: USGS Mineral Commodity Summaries 2025 (public domain); governance: World Bank "
+    "WGI 2024 update (CC BY 4.0); shapes: Natural Earth (public domain); centroids: 360info and "
+    "geoBoundaries (CC BY 4.0); EU criticality: European Commission 2023. Curated tables CC BY 4.0."
+)
+_WIDGETS = {
+    "country": "f_country",
+    "mineral": "f_mineral",
+    "type": "f_type",
+    "from": "f_from",
+    "to": "f_to",
+    "as_of": "f_as_of",
+}
+
+
+@st.cache_data(show_spinner="Loading and validating the data…")
+def _load(data_dir: str) -> DataPackage:
+    return load_package(Path(data_dir))
+
+
+def load() -> DataPackage:
+    """The validated data package; on invalid data, an error banner and the page stops."""
+    try:
+        return _load(str(DATA_DIR))
+    except DataPackageError as exc:
+        lines = "\n".join(f"- `{p}`" for p in exc.problems[:50])
+        more = f"\n\n…and {len(exc.problems) - 50} more." if len(exc.problems) > 50 else ""
+        st.error(
+            f"The data in `data/` does not match its description ({len(exc.problems)} problem(s)). "
+            f"Run `python -m analysis validate` for the full list.\n\n{lines}{more}"
+        )
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+@st.cache_data
+def choices(_pkg: DataPackage, version: str, today: dt.date) -> Choices:
+    """Allowed filter values, from the data package (cached per dataset version and day)."""
+    types = _pkg["event_types"]
+    cats = {
+        c: tuple(types.loc[types["category"] == c, "event_type"])
+        for c in types["category"].unique()
+    }
+    return Choices(
+        countries=frozenset(_pkg["countries"]["iso3"]) | frozenset(_pkg["blocs"]["code"]),
+        minerals=frozenset(_pkg["minerals"]["mineral_id"]),
+        event_types=frozenset(types["event_type"]),
+        categories=cats,
+        today=today,
+    )
+
+
+def _sync_url() -> None:
+    """Widget callback: write the sidebar's values into the URL before the page reruns."""
+    state = st.session_state
+    filters = Filters(
+        countries=tuple(state.get("f_country", [])),
+        minerals=tuple(state.get("f_mineral", [])),
+        types=tuple(state.get("f_type", [])),
+        start=state.get("f_from"),
+        end=state.get("f_to"),
+        as_of=state.get("f_as_of"),
+    )
+    query = to_query(filters, state["_choices"])
+    keep = {k: v for k, v in st.query_params.to_dict().items() if k not in PARAMS}
+    st.query_params.from_dict({**keep, **query})
+    state["_last_query"] = query
+
+
+def sidebar_filters(pkg: DataPackage) -> Filters:
+    """Render the shared filters in the sidebar and return them; the URL is the source of truth."""
+    today = dt.date.today()
+    ch = choices(pkg, pkg.version, today)
+    st.session_state["_choices"] = ch
+    raw = {name: st.query_params.get_all(name) for name in PARAMS}
+    if not any(raw.values()) and st.session_state.get("_last_query"):
+        raw = dict(st.session_state["_last_query"])  # page switch: keep the view
+        st.query_params.update(raw)
+    filters, notices = parse_query(raw, ch)
+    for notice in notices:
+        st.warning(notice, icon=":material/info:")
+
+    countries = pkg["countries"].set_index("iso3")["name"].to_dict()
+    countries.update(pkg["blocs"].set_index("code")["name"].to_dict())
+    minerals = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
+    labels = pkg["event_types"].set_index("event_type")["label"].to_dict()
+    values = {
+        "f_country": list(filters.countries),
+        "f_mineral": list(filters.minerals),
+        "f_type": list(filters.types),
+        "f_from": filters.start,
+        "f_to": filters.end,
+        "f_as_of": filters.as_of,
+    }
+    for key, value in values.items():
+        st.session_state[key] = value
+    lo, hi = dt.date(1990, 1, 1), dt.date(today.year + 5, 12, 31)
+    with st.sidebar:
+        st.header("Filters")
+        st.multiselect(
+            "Countries or blocs",
+            sorted(countries, key=countries.get),
+            key="f_country",
+            format_func=lambda c: f"{countries[c]} ({c})",
+            on_change=_sync_url,
+            help="Events where the country (or a bloc it belongs to) is the actor or a counterpart.",
+        )
+        st.multiselect(
+            "Minerals",
+            sorted(minerals, key=minerals.get),
+            key="f_mineral",
+            format_func=lambda m: minerals[m],
+            on_change=_sync_url,
+            help="A group such as rare earths includes its members (terbium, dysprosium, ...).",
+        )
+        st.multiselect(
+            "Event types",
+            sorted(labels),
+            key="f_type",
+            format_func=lambda t: labels[t],
+            on_change=_sync_url,
+        )
+        st.date_input(
+            "Announced from", key="f_from", min_value=lo, max_value=hi, on_change=_sync_url
+        )
+        st.date_input("Announced to", key="f_to", min_value=lo, max_value=hi, on_change=_sync_url)
+        st.date_input(
+            "Status as of",
+            key="f_as_of",
+            min_value=lo,
+            max_value=hi,
+            on_change=_sync_url,
+            help="Measures are shown in force, suspended or lifted as they stood on this date.",
+        )
+        st.caption("The address bar holds these filters: copy it to share this view.")
+    st.session_state["_last_query"] = to_query(filters, ch)
+    return filters
+
+
+def footer(pkg: DataPackage) -> None:
+    """Source and licence line shown under every page."""
+    st.divider()
+    st.caption(f"Dataset version {pkg.version}. {ATTRIBUTION}")
+
+
+def empty_explanation(filters: Filters) -> None:
+    """Say why nothing is drawn instead of drawing an empty chart."""
+    st.info(
+        "No event matches these filters "
+        f"(announced {filters.start:%d %b %Y} to {filters.end:%d %b %Y}). "
+        "Widen the date range or clear a country, mineral or event-type filter.",
+        icon=":material/filter_alt_off:",
+    )
+
+
+def as_timestamp(day: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(day)

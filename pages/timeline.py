@@ -1,0 +1,81 @@
+"""Timeline: what was agreed or restricted, when, and what happened to each measure since."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.figures import timeline_figure
+from analysis.filters import filter_events
+from analysis.status import status_intervals
+from pages.shared import empty_explanation, footer, load, sidebar_filters
+
+pkg = load()
+filters = sidebar_filters(pkg)
+st.title("Timeline of deals and export controls")
+st.caption(
+    f"Events announced {filters.start:%d %b %Y} to {filters.end:%d %b %Y}; "
+    f"bars show each export control's status over time, up to {filters.as_of:%d %B %Y}."
+)
+
+lane = st.query_params.get("lane", "actor")
+if lane not in ("actor", "mineral"):
+    st.warning("Unknown lane value ignored; lanes are by actor.", icon=":material/info:")
+    lane = "actor"
+choice = st.segmented_control("Swimlanes by", ["actor", "mineral"], default=lane, key="lane_choice")
+if choice and choice != lane:
+    st.query_params["lane"] = choice
+    lane = choice
+
+events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
+if events.empty:
+    empty_explanation(filters)
+else:
+    types = pkg["event_types"].set_index("event_type")
+    spans = status_intervals(pkg["events"], pkg["event_types"], filters.as_of)
+    spans = spans[spans["event_id"].isin(events["event_id"])]
+    fig = timeline_figure(
+        events,
+        spans,
+        labels=types["label"].to_dict(),
+        categories=types["category"].to_dict(),
+        lane=lane,
+        as_of=filters.as_of,
+        source_line=f"Source: curated events dataset v{pkg.version}, each event with its own cited source.",
+    )
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        config={"displaylogo": False, "toImageButtonOptions": {"format": "png"}},
+    )
+
+    st.subheader(f"{len(events)} events")
+    pick = st.selectbox(
+        "Event details",
+        events.sort_values("announced", ascending=False)["event_id"],
+        format_func=lambda e: (
+            f"{events.set_index('event_id').at[e, 'announced']:%Y-%m-%d} · "
+            f"{events.set_index('event_id').at[e, 'title']}"
+        ),
+        key="event_pick",
+    )
+    row = pkg["events"].set_index("event_id").loc[pick]
+    st.markdown(f"**{row['title']}**")
+    st.text(row["summary"])
+    st.markdown(
+        f"Actor `{row['actor']}` · counterparts `{row['counterparts']}` · minerals `{row['minerals']}` · "
+        f"announced {row['announced']:%Y-%m-%d} ({row['date_precision']} precision)"
+    )
+    st.link_button(f"Source: {row['source_publisher']}", row["source_url"])
+    related = pkg["events"][
+        (pkg["events"]["relates_to"] == pick) | (pkg["events"]["event_id"] == row["relates_to"])
+    ]
+    if not related.empty:
+        st.markdown("Related events")
+        st.dataframe(
+            related[
+                ["event_id", "event_type", "announced", "effective", "ends", "title", "source_url"]
+            ],
+            hide_index=True,
+            column_config={"source_url": st.column_config.LinkColumn("source")},
+        )
+footer(pkg)

@@ -1,0 +1,114 @@
+"""Every page through Streamlit's AppTest: renders, reacts to filters, restores views from URLs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGES = ["pages/timeline.py"]
+
+
+def app(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def marker_ids(spec: dict) -> set[str]:
+    ids: set[str] = set()
+    for trace in spec["data"]:
+        if trace.get("type") == "scatter":
+            ids |= {row[0] for row in trace.get("customdata", [])}
+    return ids
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_exception(page: str) -> None:
+    at = app()
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.title, "every page has a title"
+    assert any("Dataset version" in c.value for c in at.caption), "every page has the source footer"
+
+
+def test_timeline_draws_events_and_reacts_to_mineral_filter() -> None:
+    at = app()
+    at.run()
+    everything = marker_ids(plotly_specs(at)[0])
+    at.multiselect(key="f_mineral").set_value(["gallium"]).run()
+    assert at.query_params["mineral"] == ["gallium"] or at.query_params["mineral"] == "gallium"
+    gallium = marker_ids(plotly_specs(at)[0])
+    assert gallium and gallium < everything
+    assert "chn-gallium-germanium-licensing-2023" in gallium
+    assert "usa-jpn-critical-minerals-framework-2025" not in gallium
+
+
+def test_url_restores_the_view() -> None:
+    at = app(
+        country="COD",
+        type="control_ban,suspension,extension,replacement",
+        **{"as_of": "2025-08-01"},
+    )
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="f_country").value == ["COD"]
+    spec = plotly_specs(at)[0]
+    ids = marker_ids(spec)
+    assert "cod-cobalt-export-suspension-2025" in ids
+    assert all(i.startswith("cod-") for i in ids)
+    assert "01 August 2025" in spec["layout"]["title"]["text"]
+
+
+def test_unknown_url_values_fall_back_with_a_notice() -> None:
+    at = app(country="XXA", mineral="<script>alert(1)</script>", **{"from": "0000-00-00"})
+    at.run()
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert "Unknown country 'XXA' ignored." in notices
+    assert "<script>" not in notices
+    assert "from:" in notices
+    assert at.multiselect(key="f_country").value == []
+    assert plotly_specs(at), "defaults still draw the chart"
+
+
+def test_empty_filter_explains_instead_of_an_empty_chart() -> None:
+    at = app(country="ISL", mineral="gallium")
+    at.run()
+    assert not at.get("plotly_chart")
+    assert any("No event matches" in i.value for i in at.info)
+
+
+def test_invalid_data_shows_an_error_banner_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "app"
+    shutil.copytree(
+        ROOT, root, ignore=shutil.ignore_patterns(".venv", ".tools", ".git", "__pycache__", "docs")
+    )
+    events = root / "data" / "events.csv"
+    events.write_text(
+        events.read_text(encoding="utf-8").replace(",CHN,ALL,", ",CHN,XXA,", 1), encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(root))
+    for name in [
+        m
+        for m in list(__import__("sys").modules)
+        if m == "analysis" or m.startswith(("analysis.", "pages"))
+    ]:
+        monkeypatch.delitem(__import__("sys").modules, name)
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=90)
+    at.run()
+    assert not at.exception
+    assert at.error and "XXA" in at.error[0].value and "events.csv" in at.error[0].value
