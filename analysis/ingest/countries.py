@@ -36,9 +36,12 @@ class CountryResolver:
     def resolve(self, label: str) -> tuple[str, str]:
         """Return ``(code, qualifier)``; raise ``KeyError`` naming the label if unknown.
 
-        >>> r = CountryResolver({"Burma": {"iso3": "MMR"}}, {"World total": "WLD"})
+        >>> r = CountryResolver({"Burma": {"iso3": "MMR"}, "Congo (Kinshasa)": {"iso3": "COD"}},
+        ...                     {"World total": "WLD"})
         >>> r.resolve("Burma"), r.resolve("Brazil (beneficiated)"), r.resolve("World total (rounded)")
         (('MMR', ''), ('BRA', 'beneficiated'), ('WLD', 'rounded'))
+        >>> r.resolve("Congo (Kinshasa)")
+        ('COD', '')
         """
         text = clean_text(label)
         low = text.lower()
@@ -46,6 +49,8 @@ class CountryResolver:
             if low.startswith(prefix):
                 rest = text[len(prefix) :].strip(" ,")
                 return code, rest.strip("()")
+        if text in self.aliases:  # e.g. 'Congo (Kinshasa)': the parenthesis is part of the name
+            return self.aliases[text], ""
         m = _QUALIFIER.match(text)
         name, qualifier = (m.group("name"), m.group("q")) if m else (text, "")
         code = self.aliases.get(name) or iso3_for(name)
