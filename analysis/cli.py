@@ -6,6 +6,9 @@ Commands
   ingest-usgs-imports PATH            build data/import_reliance.csv from MCS2025_Fig2_Net_Import_Reliance.csv
   ingest-reference DIR                build countries.csv, country_shapes.geojson, eu_crm_2023.csv
   status --as-of DATE [--json|--csv]  every measure with its status on DATE
+  concentration --mineral M --stage S --year Y [--json|--csv]   shares, HHI, top-1 and top-3
+  exposure --mineral M --as-of DATE [--json|--csv]              share of supply behind controls in force
+  scenario --country C --mineral M --cut PCT [--as-of DATE] [--json|--csv]   what-if export cut
 
 Exit codes: 0 success, 1 invalid data, 2 bad arguments.
 """
@@ -20,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.package import DATA_DIR, DataPackageError, load_package, validate_package
+from analysis.package import DATA_DIR, DataPackage, DataPackageError, load_package, validate_package
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,7 +67,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, required=True)
     _output_flags(p)
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
+    p = sub.add_parser("concentration", help="country shares, HHI, top-1 and top-3 for one mineral")
+    p.add_argument("--mineral", required=True)
+    p.add_argument("--stage", required=True)
+    p.add_argument("--year", type=int, required=True)
+    _output_flags(p)
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
+    p = sub.add_parser("exposure", help="share of world supply behind export controls in force")
+    p.add_argument("--mineral", required=True)
+    p.add_argument("--as-of", type=_date, required=True)
+    _output_flags(p)
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
+    p = sub.add_parser("scenario", help="what if a country cuts exports of a mineral")
+    p.add_argument("--country", required=True)
+    p.add_argument("--mineral", required=True)
+    p.add_argument("--cut", type=float, required=True, help="percentage cut, 0..100")
+    p.add_argument("--as-of", type=_date, default=pd.Timestamp.today().normalize())
+    _output_flags(p)
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
     return parser
+
+
+class UsageError(Exception):
+    """A value outside the valid choices: printed on one line, exit 2."""
+
+
+def _choose(kind: str, value: object, valid: list) -> None:
+    if value not in valid:
+        shown = ", ".join(str(v) for v in sorted(valid, key=str))
+        raise UsageError(f"unknown {kind} '{value}'; valid choices: {shown}")
 
 
 def _output_flags(p: argparse.ArgumentParser) -> None:
@@ -74,6 +108,12 @@ def _output_flags(p: argparse.ArgumentParser) -> None:
 
 
 def _emit(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    frame = frame.copy()
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = (
+                frame[col].dt.strftime("%Y-%m-%d").astype(object).where(frame[col].notna(), None)
+            )
     if getattr(args, "csv", False):
         sys.stdout.write(frame.to_csv(index=False))
     elif getattr(args, "json", False):
@@ -102,10 +142,79 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataPackageError as exc:
         print(exc, file=sys.stderr)
         return 1
+    try:
+        return _analyse(cmd, package, args)
+    except UsageError as exc:
+        print(f"python -m analysis {cmd}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
+    from analysis import metrics
+
+    prod = package["production"]
     if cmd == "status":
         from analysis.status import measure_status
 
-        _emit(measure_status(package["events"], package["event_types"], args.as_of), args)
+        out = measure_status(package["events"], package["event_types"], args.as_of)
+        _emit(out[out["status"] != "not announced"], args)
+        return 0
+    if cmd == "concentration":
+        _choose("mineral", args.mineral, sorted(set(prod["mineral"])))
+        rows = prod[prod["mineral"] == args.mineral]
+        _choose("stage", args.stage, sorted(set(rows["stage"])))
+        _choose(
+            "year",
+            args.year,
+            sorted(set(rows.loc[rows["stage"] == args.stage, "year"].astype(int))),
+        )
+        summary, shares = metrics.concentration_for(prod, args.mineral, args.stage, args.year)
+        result = {
+            "mineral": args.mineral,
+            "stage": args.stage,
+            "year": args.year,
+            "basis": summary["basis"],
+            "hhi": round(float(summary["hhi"]), 1),
+            "top1_share": round(float(summary["top1"]), 2),
+            "top3_share": round(float(summary["top3"]), 2),
+            "denominator": summary["denominator_basis"],
+            "shares": {
+                c: round(float(v), 2)
+                for c, v in zip(shares["country"], shares["share"], strict=True)
+            },
+        }
+        if args.json:
+            print(json.dumps(result, indent=2))
+        else:
+            table = shares[["country", "quantity", "unit", "share"]].assign(hhi=result["hhi"])
+            _emit(table, args)
+        return 0
+    if cmd == "exposure":
+        _choose("mineral", args.mineral, sorted(set(prod["mineral"])))
+        out = metrics.exposure(
+            prod, package["events"], package["event_types"], package["minerals"], [args.as_of]
+        )
+        _emit(out[out["mineral"] == args.mineral].reset_index(drop=True), args)
+        return 0
+    if cmd == "scenario":
+        _choose("mineral", args.mineral, sorted(set(prod["mineral"])))
+        _choose(
+            "country",
+            args.country,
+            sorted(set(prod.loc[prod["mineral"] == args.mineral, "country"]) - {"WLD", "OTHER"}),
+        )
+        if not 0 <= args.cut <= 100:
+            raise UsageError(f"--cut {args.cut} is outside 0..100")
+        res = metrics.scenario(
+            prod, package["import_reliance"], package["events"], package["event_types"], package["blocs"],
+            package["minerals"], args.country, args.mineral, args.cut, args.as_of,
+        )  # fmt: skip
+        if args.json:
+            doc = {k: json.loads(v.to_json(orient="records")) for k, v in res.items()}
+            doc["assumptions"] = metrics.SCENARIO_ASSUMPTIONS
+            print(json.dumps(doc, indent=2))
+        else:
+            _emit(res["stages"], args)
         return 0
     raise AssertionError(cmd)  # pragma: no cover - argparse restricts commands
 

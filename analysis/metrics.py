@@ -1,0 +1,440 @@
+"""Risk metrics over the loader's DataFrames. Pure functions: DataFrames in, DataFrames out.
+
+Every public function states its formula; ``docs/methodology.md`` has a section for each (a test
+checks that). Shares are percentages (0..100); HHI is on the 0..10 000 scale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from analysis.filters import mineral_family
+from analysis.status import status_grid
+
+AGGREGATES = ("WLD", "OTHER")
+ROUNDING_TOLERANCE = 1.05
+TRADE_PARAMETER = {
+    "control_tax": 1.1,
+    "control_licensing": 1.1,
+    "control_quota": 1.3,
+    "control_ban": 1.5,
+    "control_ore_ban": 1.5,
+    "control_tech_ban": 1.1,
+}
+GROUP_KEY = ["mineral", "stage", "measure", "basis", "year"]
+SCENARIO_ASSUMPTIONS = (
+    "Supply lost is the cutting country's share of 2024 world production times the cut; its own "
+    "consumption is not netted out. The offset is the whole 2024 output of the importer's deal "
+    "partners at that stage: an upper bound on what could be redirected, not spare capacity."
+)
+
+
+def shares(production: pd.DataFrame) -> pd.DataFrame:
+    """Each country's share of world production per mineral, stage, basis and year.
+
+    ``share = 100 * q_country / D`` where ``D`` is the published world total (``WLD``) when the
+    listed rows (countries and ``OTHER``) add up to no more than 5 % above it (USGS rounds world
+    totals), and the sum of the listed rows otherwise (or when no world total is published).
+    Shares are capped at 100. ``OTHER`` rows get a share but are not a country. Rows without a
+    quantity (withheld ``W`` or ``NA``) are left out.
+
+    >>> prod = pd.DataFrame({"mineral": "ga", "stage": "refinery", "measure": "production",
+    ...     "basis": "b", "year": 2024, "country": ["CHN", "JPN", "WLD"],
+    ...     "quantity": [750000.0, 3000.0, 760000.0]})
+    >>> shares(prod)[["country", "share"]].round(2).values.tolist()
+    [['CHN', 98.68], ['JPN', 0.39]]
+    """
+    prod = production[production["quantity"].notna()]
+    prod = prod.assign(quantity=prod["quantity"].astype(float), country=prod["country"].astype(str))
+    world = prod[prod["country"] == "WLD"].groupby(GROUP_KEY)["quantity"].max().rename("world")
+    parts = prod[prod["country"] != "WLD"]
+    listed = parts.groupby(GROUP_KEY)["quantity"].sum().rename("listed")
+    den = pd.concat([world, listed], axis=1)
+    den = den.astype(float)
+    use_world = (
+        den["world"].notna() & (den["listed"] <= den["world"] * ROUNDING_TOLERANCE)
+    ).to_numpy(dtype=bool)
+    den["denominator"] = np.where(use_world, den["world"], den["listed"])
+    den["denominator_basis"] = np.where(use_world, "world total", "sum of listed rows")
+    out = parts.merge(den.reset_index(), on=GROUP_KEY, how="left")
+    out = out[out["denominator"] > 0]
+    out["share"] = (100 * out["quantity"].astype(float) / out["denominator"].astype(float)).clip(
+        upper=100
+    )
+    cols = [*GROUP_KEY, "country", "quantity", "unit", "share", "denominator", "denominator_basis"]
+    return (
+        out[[c for c in cols if c in out.columns]]
+        .sort_values([*GROUP_KEY, "share"], ascending=[True] * 5 + [False])
+        .reset_index(drop=True)
+    )
+
+
+def concentration(production: pd.DataFrame) -> pd.DataFrame:
+    """Herfindahl-Hirschman index, top-1 and top-3 shares per mineral, stage, basis and year.
+
+    ``HHI = sum over countries of share_c ** 2`` (shares in %, so 0..10 000), with ``OTHER`` in
+    the denominator (through the world total) but not in the squares, since it is not one
+    producer. ``top1`` is the largest country share, ``top3`` the sum of the three largest
+    (capped at 100); ``top1_country`` names the largest producer.
+
+    >>> prod = pd.DataFrame({"mineral": "ree", "stage": "mine", "measure": "production",
+    ...     "basis": "reo", "year": 2024, "country": ["CHN", "USA", "OTHER", "WLD"],
+    ...     "quantity": [270.0, 45.0, 75.0, 390.0]})
+    >>> concentration(prod)[["hhi", "top1", "top1_country", "top3"]].round(1).values.tolist()
+    [[4926.0, 69.2, 'CHN', 80.8]]
+    """
+    sh = shares(production)
+    countries = sh[~sh["country"].isin(AGGREGATES)].copy()
+    countries["sq"] = countries["share"] ** 2
+    countries["rank"] = countries.groupby(GROUP_KEY)["share"].rank(method="first", ascending=False)
+    agg = countries.groupby(GROUP_KEY).agg(
+        hhi=("sq", "sum"),
+        top1=("share", "max"),
+        producers=("country", "nunique"),
+    )
+    agg["top3"] = (
+        countries[countries["rank"] <= 3].groupby(GROUP_KEY)["share"].sum().clip(upper=100)
+    )
+    first = countries[countries["rank"] == 1].set_index(GROUP_KEY)["country"]
+    agg["top1_country"] = first
+    agg["hhi"] = agg["hhi"].clip(upper=10_000)
+    basis = sh.groupby(GROUP_KEY)["denominator_basis"].first()
+    agg["denominator_basis"] = basis
+    return agg.reset_index()
+
+
+def concentration_for(
+    production: pd.DataFrame, mineral: str, stage: str, year: int
+) -> tuple[pd.Series, pd.DataFrame]:
+    """One mineral, stage and year: its concentration row and its country shares.
+
+    When a stage has several bases (e.g. ilmenite and rutile), the one with the largest world
+    total is used. Raises ``KeyError`` when there is no such combination.
+    """
+    rows = concentration(production)
+    pick = rows[(rows["mineral"] == mineral) & (rows["stage"] == stage) & (rows["year"] == year)]
+    if pick.empty:
+        raise KeyError((mineral, stage, year))
+    sh = shares(production)
+    sh = sh[(sh["mineral"] == mineral) & (sh["stage"] == stage) & (sh["year"] == year)]
+    main_basis = sh.groupby("basis")["denominator"].max().idxmax()
+    return pick[pick["basis"] == main_basis].iloc[0], sh[sh["basis"] == main_basis].reset_index(
+        drop=True
+    )
+
+
+def controls_in_force(
+    events: pd.DataFrame,
+    event_types: pd.DataFrame,
+    minerals: pd.DataFrame,
+    dates: Iterable[pd.Timestamp],
+) -> pd.DataFrame:
+    """Export controls in force on each date, one row per (date, measure, actor, mineral).
+
+    A control on a group (``rare_earths``) counts for every member, and a control on a member
+    (``terbium``) counts for its group. Columns: ``date``, ``event_id``, ``actor``, ``mineral``,
+    ``event_type``, ``all_destinations``.
+    """
+    grid = status_grid(events, event_types, dates)
+    active = grid[grid["status"] == "in force"]
+    ev = events.set_index("event_id")
+    active = active.assign(
+        actor=active["event_id"].map(ev["actor"]),
+        event_type=active["event_id"].map(ev["event_type"]),
+        minerals=active["event_id"].map(ev["minerals"]),
+        all_destinations=active["event_id"].map(ev["counterparts"]).eq("ALL"),
+    )
+    active = active.assign(mineral=active["minerals"].str.split(";")).explode("mineral")
+    parents = minerals.set_index("mineral_id")["parent"]
+    up = active.assign(mineral=active["mineral"].map(parents)).dropna(subset=["mineral"])
+    down_map = minerals.dropna(subset=["parent"])[["mineral_id", "parent"]]
+    down = active.merge(down_map, left_on="mineral", right_on="parent").drop(
+        columns=["mineral", "parent"]
+    )
+    down = down.rename(columns={"mineral_id": "mineral"})
+    out = pd.concat([active, up, down], ignore_index=True)
+    cols = ["date", "event_id", "actor", "mineral", "event_type", "all_destinations"]
+    return out[cols].drop_duplicates().reset_index(drop=True)
+
+
+def exposure(
+    production: pd.DataFrame,
+    events: pd.DataFrame,
+    event_types: pd.DataFrame,
+    minerals: pd.DataFrame,
+    dates: Iterable[pd.Timestamp],
+    year: int = 2024,
+) -> pd.DataFrame:
+    """Share of world production behind an export control in force, per mineral, stage and date.
+
+    ``exposure = sum of share_c over producing countries c with a control on the mineral in force
+    on the date`` (shares of ``year``, the latest USGS year, held fixed over time).
+    ``exposure_all`` counts only controls on all destinations; ``exposure`` counts targeted ones
+    too. Columns: ``mineral``, ``stage``, ``date``, ``exposure``, ``exposure_all``, ``controls``.
+
+    >>> prod = pd.DataFrame({"mineral": "ga", "stage": "refinery", "measure": "production",
+    ...     "basis": "b", "year": 2024, "country": ["CHN", "JPN", "WLD"],
+    ...     "quantity": [750.0, 3.0, 760.0]})
+    >>> ev = pd.DataFrame({"event_id": ["lic"], "event_type": ["control_licensing"], "actor": ["CHN"],
+    ...     "counterparts": ["ALL"], "minerals": ["ga"], "relates_to": [None],
+    ...     "announced": pd.to_datetime(["2023-07-03"]), "effective": pd.to_datetime(["2023-08-01"]),
+    ...     "ends": pd.NaT})
+    >>> types = pd.DataFrame({"event_type": ["control_licensing"], "category": ["control"], "effect": [None]})
+    >>> mins = pd.DataFrame({"mineral_id": ["ga"], "parent": [None]})
+    >>> out = exposure(prod, ev, types, mins, pd.to_datetime(["2023-07-15", "2023-09-01"]))
+    >>> out["exposure"].round(1).tolist()
+    [0.0, 98.7]
+    """
+    dates = pd.DatetimeIndex(pd.to_datetime(list(dates)))
+    sh = shares(production)
+    sh = sh[
+        (sh["year"] == year) & (sh["measure"] == "production") & ~sh["country"].isin(AGGREGATES)
+    ]
+    main = sh.groupby(["mineral", "stage", "basis"])["denominator"].max().reset_index()
+    main = (
+        main.sort_values("denominator")
+        .groupby(["mineral", "stage"])
+        .tail(1)[["mineral", "stage", "basis"]]
+    )
+    sh = sh.merge(main, on=["mineral", "stage", "basis"])
+    ctl = controls_in_force(events, event_types, minerals, dates)
+    frame = sh[["mineral", "stage", "country", "share"]].merge(
+        pd.DataFrame({"date": dates}), how="cross"
+    )
+    per_country = (
+        ctl.groupby(["date", "actor", "mineral"])
+        .agg(
+            any_control=("event_id", "size"),
+            all_dest=("all_destinations", "any"),
+            controls=("event_id", lambda s: ";".join(sorted(set(s)))),
+        )
+        .reset_index()
+        .rename(columns={"actor": "country"})
+    )
+    frame = frame.merge(per_country, on=["date", "country", "mineral"], how="left")
+    frame["covered"] = frame["any_control"].fillna(0) > 0
+    frame["covered_all"] = frame["all_dest"].fillna(False).astype(bool)
+    frame["share_covered"] = frame["share"].where(frame["covered"], 0.0)
+    frame["share_covered_all"] = frame["share"].where(frame["covered_all"], 0.0)
+    out = frame.groupby(["mineral", "stage", "date"]).agg(
+        exposure=("share_covered", "sum"),
+        exposure_all=("share_covered_all", "sum"),
+        controls=(
+            "controls",
+            lambda s: ";".join(sorted({x for v in s.dropna() for x in v.split(";")})),
+        ),
+    )
+    out[["exposure", "exposure_all"]] = out[["exposure", "exposure_all"]].clip(upper=100)
+    return out.reset_index()
+
+
+def monthly_dates(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
+    """First day of every month from ``start`` to ``end``, plus ``end`` itself."""
+    months = pd.date_range(pd.Timestamp(start).replace(day=1), pd.Timestamp(end), freq="MS")
+    return months.union(pd.DatetimeIndex([pd.Timestamp(end)]))
+
+
+def governance_risk(
+    production: pd.DataFrame,
+    countries: pd.DataFrame,
+    events: pd.DataFrame,
+    event_types: pd.DataFrame,
+    minerals: pd.DataFrame,
+    eu: pd.DataFrame,
+    as_of: pd.Timestamp,
+    year: int = 2024,
+) -> pd.DataFrame:
+    """Governance-weighted concentration and a supply-risk score after the EU 2017 method.
+
+    ``HHI_WGI,t = sum_c s_c**2 * WGI_c * t_c`` with ``s_c`` the share as a fraction, ``WGI_c``
+    the country's WGI mean rescaled to 0..10 (10 weakest; countries without WGI take 5, the
+    midpoint) and ``t_c`` the trade parameter: 1.0, or for a country with an export control in
+    force on the mineral on ``as_of`` the value of its strictest control (tax or licensing 1.1,
+    quota 1.3, ban or raw-ore ban 1.5; within the EU's 1.1..1.5 range).
+    ``SR = HHI_WGI,t * (1 - EoL_RIR) * SI_SR`` using the EU 2023 end-of-life recycling input
+    rate and substitution index for the material when mapped (1 and 0 otherwise). The EU's
+    weighting of global against EU sourcing (import reliance) is not applied: only global supply
+    is known here. Computed per stage; ``bottleneck`` marks the stage with the higher value.
+    """
+    as_of = pd.Timestamp(as_of)
+    sh = shares(production)
+    sh = sh[
+        (sh["year"] == year) & (sh["measure"] == "production") & ~sh["country"].isin(AGGREGATES)
+    ]
+    wgi = countries.set_index("iso3")["wgi_scaled"].astype(float)
+    sh = sh.assign(wgi=sh["country"].map(wgi).fillna(5.0))
+    ctl = controls_in_force(events, event_types, minerals, [as_of])
+    ctl = ctl.assign(t=ctl["event_type"].map(TRADE_PARAMETER).fillna(1.0))
+    t = (
+        ctl.groupby(["actor", "mineral"])["t"]
+        .max()
+        .rename("t")
+        .reset_index()
+        .rename(columns={"actor": "country"})
+    )
+    sh = sh.merge(t, on=["country", "mineral"], how="left").fillna({"t": 1.0})
+    sh["term"] = (sh["share"] / 100) ** 2 * sh["wgi"] * sh["t"]
+    sh["term_no_t"] = (sh["share"] / 100) ** 2 * sh["wgi"]
+    out = (
+        sh.groupby(["mineral", "stage", "basis"])
+        .agg(hhi_wgi_t=("term", "sum"), hhi_wgi=("term_no_t", "sum"))
+        .reset_index()
+    )
+    out = out.sort_values("hhi_wgi_t").groupby(["mineral", "stage"]).tail(1)
+    eu_by_mineral = eu.dropna(subset=["mineral"]).drop_duplicates("mineral").set_index("mineral")
+    eol = out["mineral"].map(eu_by_mineral["eol_rir_pct"]).astype(float).fillna(0) / 100
+    si = out["mineral"].map(eu_by_mineral["substitution_sr"]).astype(float).fillna(1.0)
+    out["supply_risk"] = out["hhi_wgi_t"] * (1 - eol) * si
+    out["eu_2023_supply_risk"] = out["mineral"].map(eu_by_mineral["supply_risk"]).astype(float)
+    out["bottleneck"] = out["supply_risk"].eq(
+        out.groupby("mineral")["supply_risk"].transform("max")
+    )
+    return out.sort_values(["mineral", "stage"]).reset_index(drop=True)
+
+
+def active_deals(
+    events: pd.DataFrame, event_types: pd.DataFrame, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """Deals announced on or before ``as_of`` and not past their ``ends`` date."""
+    as_of = pd.Timestamp(as_of)
+    cats = events["event_type"].map(event_types.set_index("event_type")["category"])
+    deals = events[(cats == "deal") & (events["announced"] <= as_of)]
+    return deals[deals["ends"].isna() | (deals["ends"] >= as_of)]
+
+
+def deal_network(
+    events: pd.DataFrame, event_types: pd.DataFrame, blocs: pd.DataFrame, as_of: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Countries as nodes and deals as edges (actor to each counterpart), as of a date.
+
+    Edges: ``source``, ``target``, ``event_id``, ``event_type``, ``minerals``, ``announced``,
+    ``binding``. A bloc counterpart stays a bloc node. Nodes: ``code``, ``deals`` (number of
+    distinct deals), ``partners`` (distinct counterparts), ``minerals`` (ids covered).
+    """
+    deals = active_deals(events, event_types, as_of)
+    edges = deals.assign(target=deals["counterparts"].str.split(";")).explode("target")
+    edges = edges[edges["target"] != edges["actor"]].rename(columns={"actor": "source"})
+    edges = edges[
+        ["source", "target", "event_id", "event_type", "minerals", "announced", "binding"]
+    ]
+    both = pd.concat(
+        [
+            edges.rename(columns={"source": "code", "target": "other"}),
+            edges.rename(columns={"target": "code", "source": "other"}),
+        ]
+    )
+    nodes = both.groupby("code").agg(
+        deals=("event_id", "nunique"),
+        partners=("other", "nunique"),
+        minerals=(
+            "minerals",
+            lambda s: ";".join(sorted({m for v in s for m in str(v).split(";")})),
+        ),
+    )
+    return nodes.reset_index().sort_values("deals", ascending=False).reset_index(
+        drop=True
+    ), edges.reset_index(drop=True)
+
+
+def importer_dependency(
+    imports: pd.DataFrame,
+    events: pd.DataFrame,
+    event_types: pd.DataFrame,
+    minerals: pd.DataFrame,
+    blocs: pd.DataFrame,
+    as_of: pd.Timestamp,
+    importer: str = "USA",
+) -> pd.DataFrame:
+    """Per mineral: net import reliance, ranked sources, and which sources are controlled or partners.
+
+    One row per mineral and import source with ``controlled`` (the source country has an export
+    control on the mineral in force on ``as_of``) and ``partner`` (the importer has a deal in
+    force with it, directly or through a bloc both are in, announced by ``as_of``). USGS ranks
+    sources but does not give their shares, so ``controlled_sources`` and ``partner_sources``
+    count sources rather than weigh them.
+    """
+    as_of = pd.Timestamp(as_of)
+    imp = imports[imports["importer"] == importer].copy()
+    ctl = controls_in_force(events, event_types, minerals, [as_of])
+    controlled = set(zip(ctl["actor"], ctl["mineral"], strict=True))
+    imp["controlled"] = [
+        (c, m) in controlled for c, m in zip(imp["source_country"], imp["mineral"], strict=True)
+    ]
+    partners = deal_partners(events, event_types, blocs, as_of, importer)
+    imp["partner"] = imp["source_country"].isin(partners)
+    grouped = imp.groupby("mineral")
+    imp["sources"] = grouped["source_rank"].transform("count")
+    imp["controlled_sources"] = grouped["controlled"].transform("sum")
+    imp["partner_sources"] = grouped["partner"].transform("sum")
+    return imp.reset_index(drop=True)
+
+
+def deal_partners(
+    events: pd.DataFrame,
+    event_types: pd.DataFrame,
+    blocs: pd.DataFrame,
+    as_of: pd.Timestamp,
+    country: str,
+) -> set[str]:
+    """Countries that ``country`` has a deal in force with on ``as_of`` (blocs expanded)."""
+    deals = active_deals(events, event_types, as_of)
+    members = blocs.set_index("code")["members"].fillna("").str.split(";").to_dict()
+    mine = {country} | {b for b, ms in members.items() if country in ms}
+    parties = (deals["actor"] + ";" + deals["counterparts"]).str.split(";")
+    involved = parties[parties.map(lambda ps: bool(mine & set(ps)))]
+    out: set[str] = set()
+    for ps in involved:
+        for p in ps:
+            out |= set(members.get(p, [p]))
+    return out - {country, "ALL", ""}
+
+
+def scenario(
+    production: pd.DataFrame,
+    imports: pd.DataFrame,
+    events: pd.DataFrame,
+    event_types: pd.DataFrame,
+    blocs: pd.DataFrame,
+    minerals: pd.DataFrame,
+    country: str,
+    mineral: str,
+    cut_pct: float,
+    as_of: pd.Timestamp,
+    importer: str = "USA",
+    year: int = 2024,
+) -> dict[str, pd.DataFrame]:
+    """What-if: ``country`` cuts exports of ``mineral`` by ``cut_pct`` % from ``as_of``.
+
+    ``supply_lost = share_country * cut_pct / 100`` of world production at each stage (its
+    own consumption is not netted out, so this is an upper bound of what leaves the market).
+    ``offset_upper_bound`` is the combined share, at that stage, of the importer's deal partners
+    in force on ``as_of`` (other than the cutting country): their whole output, not spare
+    capacity, so it bounds what could be redirected from above. ``exposed`` lists importers whose
+    ranked import sources include the cutting country (only the U.S. has source data here).
+    """
+    family = mineral_family(minerals, [mineral])
+    sh = shares(production)
+    sh = sh[(sh["year"] == year) & (sh["measure"] == "production") & sh["mineral"].isin(family)]
+    partners = deal_partners(events, event_types, blocs, pd.Timestamp(as_of), importer) - {country}
+    rows = []
+    for (m, stage, basis), part in sh.groupby(["mineral", "stage", "basis"]):
+        share = float(part.loc[part["country"] == country, "share"].sum())
+        offset = float(part.loc[part["country"].isin(partners), "share"].sum())
+        rows.append({"mineral": m, "stage": stage, "basis": basis, "country_share": share,
+                     "supply_lost": share * cut_pct / 100, "offset_upper_bound": min(offset, 100.0)})  # fmt: skip
+    stages = pd.DataFrame(
+        rows,
+        columns=["mineral", "stage", "basis", "country_share", "supply_lost", "offset_upper_bound"],
+    )
+    imp = imports[imports["mineral"].isin(family) & (imports["source_country"] == country)]
+    exposed = imp[
+        ["importer", "mineral", "net_import_reliance_pct", "reliance_qualifier", "source_rank"]
+    ].reset_index(drop=True)
+    offsets = sh[sh["country"].isin(partners)][
+        ["mineral", "stage", "basis", "country", "share"]
+    ].reset_index(drop=True)
+    return {"stages": stages, "exposed": exposed, "offsets": offsets}
