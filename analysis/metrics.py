@@ -168,13 +168,15 @@ def exposure(
     minerals: pd.DataFrame,
     dates: Iterable[pd.Timestamp],
     year: int = 2024,
+    with_controls: bool = True,
 ) -> pd.DataFrame:
     """Share of world production behind an export control in force, per mineral, stage and date.
 
     ``exposure = sum of share_c over producing countries c with a control on the mineral in force
     on the date`` (shares of ``year``, the latest USGS year, held fixed over time).
     ``exposure_all`` counts only controls on all destinations; ``exposure`` counts targeted ones
-    too. Columns: ``mineral``, ``stage``, ``date``, ``exposure``, ``exposure_all``, ``controls``.
+    too. Columns: ``mineral``, ``stage``, ``date``, ``exposure``, ``exposure_all`` and, unless
+    ``with_controls`` is false (long time series), ``controls`` (the measures counted).
 
     >>> prod = pd.DataFrame({"mineral": "ga", "stage": "refinery", "measure": "production",
     ...     "basis": "b", "year": 2024, "country": ["CHN", "JPN", "WLD"],
@@ -207,11 +209,7 @@ def exposure(
     )
     per_country = (
         ctl.groupby(["date", "actor", "mineral"])
-        .agg(
-            any_control=("event_id", "size"),
-            all_dest=("all_destinations", "any"),
-            controls=("event_id", lambda s: ";".join(sorted(set(s)))),
-        )
+        .agg(any_control=("event_id", "size"), all_dest=("all_destinations", "any"))
         .reset_index()
         .rename(columns={"actor": "country"})
     )
@@ -221,15 +219,23 @@ def exposure(
     frame["share_covered"] = frame["share"].where(frame["covered"], 0.0)
     frame["share_covered_all"] = frame["share"].where(frame["covered_all"], 0.0)
     out = frame.groupby(["mineral", "stage", "date"]).agg(
-        exposure=("share_covered", "sum"),
-        exposure_all=("share_covered_all", "sum"),
-        controls=(
-            "controls",
-            lambda s: ";".join(sorted({x for v in s.dropna() for x in v.split(";")})),
-        ),
+        exposure=("share_covered", "sum"), exposure_all=("share_covered_all", "sum")
     )
     out[["exposure", "exposure_all"]] = out[["exposure", "exposure_all"]].clip(upper=100)
-    return out.reset_index()
+    out = out.reset_index()
+    if with_controls:
+        counted = frame.loc[frame["covered"], ["mineral", "stage", "date", "country"]].merge(
+            ctl.rename(columns={"actor": "country"})[["date", "country", "mineral", "event_id"]]
+        )
+        names = counted.drop_duplicates(["mineral", "stage", "date", "event_id"]).sort_values(
+            "event_id"
+        )
+        names = (
+            names.groupby(["mineral", "stage", "date"])["event_id"].agg(";".join).rename("controls")
+        )
+        out = out.merge(names.reset_index(), on=["mineral", "stage", "date"], how="left")
+        out["controls"] = out["controls"].fillna("")
+    return out
 
 
 def monthly_dates(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
