@@ -9,6 +9,12 @@ st.set_page_config(
 )
 st.navigation(
     [
-        st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", default=True),
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/map.py", title="Map", icon=":material/map:"),
+        st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:"),
+        st.Page("pages/mineral.py", title="Mineral dependency", icon=":material/diamond:"),
+        st.Page("pages/country.py", title="Country profile", icon=":material/flag:"),
+        st.Page("pages/scenario.py", title="Scenario", icon=":material/science:"),
+        st.Page("pages/data.py", title="Data & methods", icon=":material/table:"),
     ]
 ).run()

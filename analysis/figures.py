@@ -118,3 +118,141 @@ def timeline_figure(
         ],
     )
     return fig
+
+
+def _base_layout(fig: go.Figure, title: str, source_line: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 120},
+        font={"family": FONT, "size": 13},
+        annotations=[
+            *fig.layout.annotations,
+            {
+                "text": source_line,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "yshift": -105,
+                "showarrow": False,
+                "font": {"size": 11, "color": "#555"},
+                "xanchor": "left",
+            },
+        ],
+    )
+    return fig
+
+
+def shares_figure(
+    shares: pd.DataFrame, names: dict[str, str], title: str, source_line: str, top: int = 10
+) -> go.Figure:
+    """Horizontal bars of country shares (%) with OTHER at the bottom; one colour per country."""
+    from analysis.palette import country_colour
+
+    data = shares.sort_values("share", ascending=False)
+    head = data[data["country"] != "OTHER"].head(top)
+    rest = data[~data.index.isin(head.index)]["share"].sum()
+    rows = [*zip(head["country"], head["share"], strict=True)]
+    if rest > 0:
+        rows.append(("OTHER", rest))
+    labels = [names.get(c, "Other countries" if c == "OTHER" else c) for c, _ in rows]
+    fig = go.Figure(
+        go.Bar(
+            x=[v for _, v in rows],
+            y=labels,
+            orientation="h",
+            marker={"color": [country_colour(c) if c != "OTHER" else "#BBBBBB" for c, _ in rows]},
+            text=[f"{v:.1f}%" for _, v in rows],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:.1f}% of world<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        xaxis={"title": "Share of world total (%)", "range": [0, 110]},
+        yaxis={"autorange": "reversed", "title": None},
+        showlegend=False,
+    )
+    return _base_layout(fig, title, source_line, height=max(300, 34 * len(rows) + 160))
+
+
+def exposure_figure(
+    series: pd.DataFrame, markers: pd.DataFrame, title: str, source_line: str
+) -> go.Figure:
+    """Lines of exposure (%) over time per mineral and stage, with the mineral's events marked.
+
+    ``series``: columns ``date``, ``label``, ``exposure``; ``markers``: ``announced``, ``title``,
+    ``event_type``, ``event_id``.
+    """
+    from analysis.palette import OKABE_ITO
+
+    fig = go.Figure()
+    for i, (label, part) in enumerate(series.groupby("label", sort=True)):
+        fig.add_trace(
+            go.Scatter(
+                x=part["date"], y=part["exposure"], mode="lines", name=str(label), line={"shape": "hv", "width": 2.5,
+                "color": OKABE_ITO[i % len(OKABE_ITO)]},
+                hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply<extra>" + str(label) + "</extra>",
+            )
+        )  # fmt: skip
+    if not markers.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=markers["announced"],
+                y=[102] * len(markers),
+                mode="markers",
+                name="events",
+                marker={"symbol": "triangle-down", "size": 10,
+                        "color": [EVENT_TYPE_COLOURS.get(t, "#444") for t in markers["event_type"]]},
+                customdata=markers[["event_id", "title"]].to_numpy(),
+                hovertemplate="%{x|%Y-%m-%d}: %{customdata[1]}<extra>%{customdata[0]}</extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        xaxis={"title": "Date", "type": "date"},
+        yaxis={"title": "World production behind a control in force (%)", "range": [0, 106]},
+        legend={"orientation": "h", "y": -0.14},
+    )
+    return _base_layout(fig, title, source_line, height=440)
+
+
+def counts_figure(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    colour: str,
+    title: str,
+    source_line: str,
+    x_title: str,
+    y_title: str,
+) -> go.Figure:
+    """Stacked bars of counts (e.g. events per year by event type), coloured by the palette."""
+    fig = go.Figure()
+    for key, part in frame.groupby(colour, sort=True):
+        fig.add_trace(
+            go.Bar(x=part[x], y=part[y], name=str(key), marker={"color": EVENT_TYPE_COLOURS.get(str(key), "#777")},
+                   hovertemplate="%{x}: %{y}<extra>" + str(key) + "</extra>")
+        )  # fmt: skip
+    fig.update_layout(
+        barmode="stack",
+        xaxis={"title": x_title},
+        yaxis={"title": y_title},
+        legend={"orientation": "v"},
+    )
+    return _base_layout(fig, title, source_line)
+
+
+def scenario_figure(stages: pd.DataFrame, title: str, source_line: str) -> go.Figure:
+    """Per stage: world supply lost against the upper bound of what deal partners produce."""
+    labels = [f"{m} · {s}" for m, s in zip(stages["mineral"], stages["stage"], strict=True)]
+    fig = go.Figure(
+        [
+            go.Bar(name="World supply lost (%)", x=labels, y=stages["supply_lost"], marker={"color": "#D55E00"},
+                   hovertemplate="%{x}: %{y:.1f}% of world supply lost<extra></extra>"),
+            go.Bar(name="Deal partners' output, upper bound (%)", x=labels, y=stages["offset_upper_bound"],
+                   marker={"color": "#0072B2"}, hovertemplate="%{x}: partners produce %{y:.1f}% of world<extra></extra>"),
+        ]
+    )  # fmt: skip
+    fig.update_layout(barmode="group", yaxis={"title": "Share of world production (%)", "range": [0, 105]},
+                      xaxis={"title": "Mineral and stage"}, legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    return _base_layout(fig, title, source_line)

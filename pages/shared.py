@@ -169,3 +169,92 @@ def empty_explanation(filters: Filters) -> None:
 
 def as_timestamp(day: dt.date) -> pd.Timestamp:
     return pd.Timestamp(day)
+
+
+def url_choice(
+    name: str,
+    options: list,
+    default: object,
+    label: str,
+    *,
+    format_func=str,
+    kind: str = "selectbox",
+    sidebar: bool = False,
+) -> object:
+    """A page-level choice kept in the URL parameter ``name``; unknown values fall back with a notice.
+
+    ``kind`` is ``selectbox``, ``radio`` or ``segmented``. Options are compared as strings.
+    """
+    key = f"p_{name}"
+    raw = st.query_params.get(name)
+    by_text = {str(o): o for o in options}
+    value = default
+    if raw is not None:
+        if str(raw)[:200] in by_text:
+            value = by_text[str(raw)[:200]]
+        else:
+            shown = "".join(ch if ch.isalnum() or ch in "-_ ." else "?" for ch in str(raw)[:40])
+            st.warning(
+                f"Unknown {label.lower()} '{shown}' ignored; showing {format_func(default)}.",
+                icon=":material/info:",
+            )
+    st.session_state[key] = value
+
+    def _write() -> None:
+        chosen = st.session_state.get(key)
+        if chosen is None or chosen == default:
+            st.query_params.pop(name, None)
+        else:
+            st.query_params[name] = str(chosen)
+
+    where = st.sidebar if sidebar else st
+    if kind == "radio":
+        return where.radio(
+            label, options, key=key, format_func=format_func, on_change=_write, horizontal=True
+        )
+    if kind == "segmented":
+        out = where.segmented_control(
+            label, options, key=key, format_func=format_func, on_change=_write
+        )
+        return value if out is None else out
+    return where.selectbox(label, options, key=key, format_func=format_func, on_change=_write)
+
+
+@st.cache_data(max_entries=128, show_spinner="Computing…")
+def _cached_view(name: str, version: str, args: tuple, _pkg: DataPackage):
+    from analysis import views
+
+    return getattr(views, name)(_pkg, *args)
+
+
+def view(name: str, pkg: DataPackage, *args: object):
+    """Call ``analysis.views.<name>(pkg, *args)``, cached per dataset version and arguments."""
+    return _cached_view(name, pkg.version, args, pkg)
+
+
+def names(pkg: DataPackage) -> dict[str, str]:
+    """Display names for country, bloc and aggregate codes."""
+    out = pkg["countries"].set_index("iso3")["name"].to_dict()
+    out.update(pkg["blocs"].set_index("code")["name"].to_dict())
+    out.update({"OTHER": "Other countries", "WLD": "World", "ALL": "all destinations"})
+    return out
+
+
+def source_line(pkg: DataPackage, what: str) -> str:
+    return f"Source: {what}. Dataset v{pkg.version}."
+
+
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def map_style() -> str:
+    """A blank MapLibre style served by the app itself: no tile server, no token, works offline."""
+    return "/app/static/blank-style.json"
+
+
+@st.cache_data
+def country_shapes(path: str, version: str) -> dict:
+    """The simplified country layer from data/ (read once per dataset version)."""
+    import json
+
+    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ import streamlit as st
 from analysis.figures import timeline_figure
 from analysis.filters import filter_events
 from analysis.status import status_intervals
-from pages.shared import empty_explanation, footer, load, sidebar_filters
+from pages.shared import CHART_CONFIG, empty_explanation, footer, load, sidebar_filters
 
 pkg = load()
 filters = sidebar_filters(pkg)
@@ -45,7 +45,7 @@ else:
     st.plotly_chart(
         fig,
         width="stretch",
-        config={"displaylogo": False, "toImageButtonOptions": {"format": "png"}},
+        config=CHART_CONFIG,
     )
 
     st.subheader(f"{len(events)} events")

@@ -11,7 +11,15 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGES = ["pages/timeline.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/map.py",
+    "pages/timeline.py",
+    "pages/mineral.py",
+    "pages/country.py",
+    "pages/scenario.py",
+    "pages/data.py",
+]
 
 
 def app(**params: str) -> AppTest:
@@ -46,6 +54,7 @@ def test_page_renders_without_exception(page: str) -> None:
 def test_timeline_draws_events_and_reacts_to_mineral_filter() -> None:
     at = app()
     at.run()
+    at.switch_page("pages/timeline.py").run()
     everything = marker_ids(plotly_specs(at)[0])
     at.multiselect(key="f_mineral").set_value(["gallium"]).run()
     assert at.query_params["mineral"] == ["gallium"] or at.query_params["mineral"] == "gallium"
@@ -62,6 +71,7 @@ def test_url_restores_the_view() -> None:
         **{"as_of": "2025-08-01"},
     )
     at.run()
+    at.switch_page("pages/timeline.py").run()
     assert not at.exception
     assert at.multiselect(key="f_country").value == ["COD"]
     spec = plotly_specs(at)[0]
@@ -86,6 +96,7 @@ def test_unknown_url_values_fall_back_with_a_notice() -> None:
 def test_empty_filter_explains_instead_of_an_empty_chart() -> None:
     at = app(country="ISL", mineral="gallium")
     at.run()
+    at.switch_page("pages/timeline.py").run()
     assert not at.get("plotly_chart")
     assert any("No event matches" in i.value for i in at.info)
 
@@ -112,3 +123,62 @@ def test_invalid_data_shows_an_error_banner_not_a_traceback(
     at.run()
     assert not at.exception
     assert at.error and "XXA" in at.error[0].value and "events.csv" in at.error[0].value
+
+
+def on_page(page: str, **params: str) -> AppTest:
+    at = app(**params)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def drawn(at: AppTest) -> list[str]:
+    """Everything a user sees as data: chart specs, map specs, tables and metrics, as text."""
+    out = [el.proto.spec for el in at.get("plotly_chart")]
+    out += [el.proto.json for el in at.get("deck_gl_json_chart")]
+    out += [df.value.to_csv() for df in at.dataframe]
+    out += [f"{m.label}={m.value}" for m in at.metric]
+    return out
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_filter_changes_what_is_drawn(page: str) -> None:
+    base = drawn(on_page(page))
+    for params in ({"mineral": "cobalt"}, {"as_of": "2015-06-01"}, {"country": "RUS"}):
+        changed = drawn(on_page(page, **params))
+        assert changed != base, f"{page}: {params} changed nothing"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_unknown_values_fall_back_with_notice_on_every_page(page: str) -> None:
+    at = on_page(
+        page,
+        mineral="kryptonite",
+        as_of="9999-12-31",
+        focus="<b>x</b>",
+        iso="ZZZ",
+        sc_mineral="x",
+        measure="y",
+    )
+    notices = " ".join(w.value for w in at.warning)
+    assert "Unknown mineral 'kryptonite' ignored." in notices
+    assert "as_of:" in notices
+
+
+def test_page_specific_parameters_restore_the_view() -> None:
+    at = on_page("pages/mineral.py", focus="cobalt")
+    assert at.selectbox(key="p_focus").value == "cobalt"
+    assert "Cobalt" in at.title[0].value
+    at = on_page("pages/country.py", iso="IDN")
+    assert at.selectbox(key="p_iso").value == "IDN"
+    at = on_page("pages/scenario.py", sc_mineral="cobalt", sc_country="COD", cut="50")
+    assert "cuts cobalt exports by 50%" in at.title[0].value
+    at = on_page("pages/map.py", measure="governance")
+    assert "Governance" in at.caption[0].value
+
+
+def test_data_page_downloads_exactly_what_the_filters_show() -> None:
+    at = on_page("pages/data.py", mineral="gallium")
+    table = at.dataframe[0].value
+    assert len(table) > 0 and table["minerals"].str.contains("gallium").all()

@@ -1,0 +1,107 @@
+"""Map: who restricts, who produces, how they are governed, and who has deals with whom."""
+
+from __future__ import annotations
+
+import math
+
+import pydeck as pdk
+import streamlit as st
+
+from analysis.palette import EVENT_TYPE_COLOURS
+from pages.shared import country_shapes, footer, load, map_style, sidebar_filters, url_choice, view
+
+pkg = load()
+filters = sidebar_filters(pkg)
+MEASURES = {
+    "controls": "Export controls in force",
+    "share": "Production share",
+    "governance": "Governance (WGI)",
+}
+c1, c2, c3 = st.columns([2, 2, 1])
+with c1:
+    measure = url_choice(
+        "measure", list(MEASURES), "controls", "Colour countries by", format_func=MEASURES.get
+    )
+prod = pkg["production"]
+labels = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
+with c2:
+    mineral = url_choice(
+        "map_mineral",
+        sorted(set(prod["mineral"]), key=labels.get),
+        "rare_earths",
+        "Mineral (for shares)",
+        format_func=labels.get,
+    )
+with c3:
+    stage = url_choice(
+        "stage",
+        sorted(set(prod.loc[prod["mineral"] == mineral, "stage"])),
+        sorted(set(prod.loc[prod["mineral"] == mineral, "stage"]))[0],
+        "Stage",
+    )
+data = view("map_data", pkg, filters, measure, mineral, stage)
+
+st.title(f"Map of export controls and deals as of {filters.as_of:%d %B %Y}")
+st.caption(
+    f"Countries coloured by: {data.legend}. Arcs: deals matching the filters, actor to counterpart, coloured by deal type."
+)
+
+
+def hex_rgb(colour: str, alpha: int = 200) -> list[int]:
+    colour = colour.lstrip("#")
+    return [int(colour[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+values = data.countries.set_index("iso3")["value"]
+top = float(values.max()) if values.notna().any() else 1.0
+shapes = country_shapes(str(pkg.path("country_shapes")), pkg.version)
+features = []
+for f in shapes["features"]:
+    iso = f["properties"]["iso3"]
+    v = values.get(iso)
+    has = v is not None and not math.isnan(v)
+    t = (v / top) if has and top else 0.0
+    colour = (
+        [int(255 - 42 * t), int(240 - 146 * t), int(220 - 220 * t), 220]
+        if has
+        else [220, 220, 220, 160]
+    )
+    label = f"{v:,.1f}" if has else "no data"
+    features.append({**f, "properties": {**f["properties"], "fill": colour, "label": label}})
+
+layers = [
+    pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, get_fill_color="properties.fill",
+              get_line_color=[255, 255, 255], line_width_min_pixels=0.5, pickable=True, stroked=True, filled=True),
+]  # fmt: skip
+if not data.arcs.empty:
+    arcs = data.arcs.assign(
+        colour=data.arcs["event_type"].map(lambda t: hex_rgb(EVENT_TYPE_COLOURS.get(t, "#0072B2"))),
+        date=data.arcs["announced"].dt.strftime("%Y-%m-%d"),
+    )
+    layers.append(
+        pdk.Layer("ArcLayer", arcs.drop(columns=["announced"]), get_source_position=["lon", "lat"], get_target_position=["lon_t", "lat_t"],
+                  get_source_color="colour", get_target_color="colour", get_width=2, pickable=True)
+    )  # fmt: skip
+deck = pdk.Deck(
+    layers=layers,
+    initial_view_state=pdk.ViewState(latitude=20, longitude=10, zoom=0.8),
+    map_style=map_style(),
+    tooltip={
+        "html": "<b>{name}</b> {label}<br/>{title}<br/>{minerals} {date}",
+        "style": {"fontSize": "12px"},
+    },
+)
+st.pydeck_chart(deck, height=560)
+st.caption(
+    "Legend: light to dark orange = low to high value; grey = no data. Deal arcs use the event-type colours of the Timeline."
+)
+table = data.countries.dropna(subset=["value"]).sort_values("value", ascending=False)[
+    ["iso3", "name", "value"]
+]
+st.dataframe(
+    table.head(25),
+    hide_index=True,
+    width="stretch",
+    column_config={"value": st.column_config.NumberColumn(data.legend, format="%.1f")},
+)
+footer(pkg)

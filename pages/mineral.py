@@ -1,0 +1,130 @@
+"""Mineral dependency: who produces it at each stage, what restricts it, who depends on it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.figures import exposure_figure, shares_figure
+from pages.shared import (
+    CHART_CONFIG,
+    footer,
+    load,
+    names,
+    sidebar_filters,
+    source_line,
+    url_choice,
+    view,
+)
+
+pkg = load()
+filters = sidebar_filters(pkg)
+minerals = pkg["minerals"]
+with_data = sorted(
+    set(pkg["production"]["mineral"]) | {"rare_earths"} | set(pkg["processing_shares"]["mineral"])
+)
+labels = minerals.set_index("mineral_id")["name"].to_dict()
+default = (
+    filters.minerals[0] if filters.minerals and filters.minerals[0] in with_data else "rare_earths"
+)
+mineral = url_choice(
+    "focus", sorted(with_data, key=labels.get), default, "Mineral", format_func=labels.get
+)
+data = view("mineral_profile", pkg, mineral, filters)
+country_names = names(pkg)
+
+st.title(f"{data.name}: supply, controls and dependency as of {filters.as_of:%d %B %Y}")
+st.caption(
+    "Production shares are USGS MCS 2025 estimates for 2024; processing shares are cited row by row."
+)
+
+if data.stages.empty:
+    st.info(
+        f"USGS publishes no country production for {data.name}; see processing shares and events below.",
+        icon=":material/info:",
+    )
+else:
+    cols = st.columns(min(len(data.stages), 3))
+    for col, row in zip(cols * 3, data.stages.itertuples(), strict=False):
+        col.metric(f"{labels.get(row.mineral, row.mineral)} · {row.stage}: top producer {row.top1_country}", f"{row.top1:.1f}%",
+                   help=f"HHI {row.hhi:,.0f} (0..10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}.")  # fmt: skip
+    chart_cols = st.columns(2)
+    for i, (stage, shares) in enumerate(data.shares.items()):
+        fig = shares_figure(shares, country_names, f"{stage}: share of world production, 2024",
+                            source_line(pkg, "USGS Mineral Commodity Summaries 2025 (public domain)"))  # fmt: skip
+        chart_cols[i % 2].plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+
+if not data.processing.empty:
+    st.subheader("Processing and refining shares (cited per row)")
+    st.dataframe(
+        data.processing[["stage", "year", "country", "share_pct", "qualifier", "scope", "source_publisher", "source_url"]],
+        hide_index=True, width="stretch",
+        column_config={"source_url": st.column_config.LinkColumn("Source", display_text="open source"),
+                       "share_pct": st.column_config.NumberColumn("Share (%)", format="%.1f")},
+    )  # fmt: skip
+
+if not data.exposure_series.empty:
+    fig = exposure_figure(
+        data.exposure_series, data.events[["announced", "title", "event_type", "event_id"]],
+        f"{data.name}: world production behind an export control in force, to {filters.as_of:%d %b %Y}",
+        source_line(pkg, "events dataset; USGS MCS 2025 shares for 2024 held fixed"),
+    )  # fmt: skip
+    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("U.S. import reliance and sources")
+    if data.imports.empty:
+        st.info("USGS gives no U.S. net import reliance for this mineral.", icon=":material/info:")
+    else:
+        first = data.imports.iloc[0]
+        q = first["reliance_qualifier"] if isinstance(first["reliance_qualifier"], str) else ""
+        st.metric(
+            "U.S. net import reliance, 2024",
+            "net exporter" if q == "E" else f"{q}{first['net_import_reliance_pct']:.0f}%",
+        )
+        st.dataframe(
+            data.imports[["commodity", "source_rank", "source_country", "controlled", "partner"]],
+            hide_index=True, width="stretch",
+            column_config={"controlled": st.column_config.CheckboxColumn("Control in force"),
+                           "partner": st.column_config.CheckboxColumn("U.S. deal partner")},
+        )  # fmt: skip
+with right:
+    st.subheader("Governance-weighted supply risk")
+    if data.governance.empty:
+        st.info("No production data to weigh.", icon=":material/info:")
+    else:
+        st.dataframe(
+            data.governance[
+                [
+                    "mineral",
+                    "stage",
+                    "hhi_wgi",
+                    "hhi_wgi_t",
+                    "supply_risk",
+                    "eu_2023_supply_risk",
+                    "bottleneck",
+                ]
+            ].round(2),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(
+            "HHI_WGI,t after the EU 2017 method, with trade parameters from the controls in force on the as-of date; see Data & methods."
+        )
+
+st.subheader(f"Deals covering {data.name.lower()} ({len(data.deals)})")
+st.dataframe(
+    data.deals[["announced", "title", "actor", "counterparts", "event_type", "binding", "source_url"]],
+    hide_index=True, width="stretch",
+    column_config={"announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
+                   "source_url": st.column_config.LinkColumn("Source", display_text="open source")},
+)  # fmt: skip
+top = data.stages.sort_values("top1", ascending=False).iloc[0] if not data.stages.empty else None
+if top is not None:
+    st.page_link(
+        "pages/scenario.py",
+        label=f"What if {country_names.get(top['top1_country'], top['top1_country'])} cut {data.name.lower()} exports? Open the scenario",
+        icon=":material/science:",
+        query_params={"sc_country": top["top1_country"], "sc_mineral": top["mineral"], "cut": "50"},
+    )
+footer(pkg)

@@ -1,0 +1,82 @@
+"""Scenario: what if a producer cut its exports of a mineral?"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from analysis.figures import scenario_figure
+from analysis.metrics import SCENARIO_ASSUMPTIONS
+from pages.shared import (
+    CHART_CONFIG,
+    footer,
+    load,
+    names,
+    sidebar_filters,
+    source_line,
+    url_choice,
+    view,
+)
+
+pkg = load()
+filters = sidebar_filters(pkg)
+prod = pkg["production"]
+labels = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
+country_names = names(pkg)
+c1, c2, c3 = st.columns([2, 2, 1])
+have = sorted(set(prod["mineral"]), key=labels.get)
+with c1:
+    default = next((m for m in filters.minerals if m in have), "gallium")
+    mineral = url_choice("sc_mineral", have, default, "Mineral", format_func=labels.get)
+producers = sorted(
+    set(prod.loc[(prod["mineral"] == mineral) & prod["quantity"].notna(), "country"])
+    - {"WLD", "OTHER"},
+    key=lambda c: country_names.get(c, c),
+)
+with c2:
+    country = url_choice(
+        "sc_country",
+        producers,
+        next(
+            (c for c in filters.countries if c in producers),
+            "CHN" if "CHN" in producers else producers[0],
+        ),
+        "Country cutting exports",
+        format_func=lambda c: country_names.get(c, c),
+    )
+with c3:
+    cut = url_choice("cut", [10, 25, 50, 75, 100], 100, "Cut (%)")
+result = view("scenario_view", pkg, country, mineral, float(cut), filters.as_of)
+
+st.title(
+    f"Scenario: {country_names.get(country, country)} cuts {labels[mineral].lower()} exports by {cut}% from {filters.as_of:%d %B %Y}"
+)
+st.info(SCENARIO_ASSUMPTIONS, icon=":material/rule:")
+stages = result["stages"]
+if stages.empty or stages["country_share"].sum() == 0:
+    st.info(
+        f"{country_names.get(country, country)} has no recorded 2024 production of {labels[mineral].lower()}.",
+        icon=":material/info:",
+    )
+else:
+    cols = st.columns(len(stages))
+    for col, row in zip(cols, stages.itertuples(), strict=True):
+        col.metric(
+            f"{row.stage}: world supply lost",
+            f"{row.supply_lost:.1f}%",
+            help=f"Deal partners produce at most {row.offset_upper_bound:.1f}% of world output at this stage.",
+        )
+    fig = scenario_figure(stages, f"Supply lost vs deal partners' output, as of {filters.as_of:%d %b %Y}",
+                          source_line(pkg, "USGS MCS 2025 shares (2024); deals in force from the events dataset"))  # fmt: skip
+    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+    left, right = st.columns(2)
+    left.subheader("Importers exposed")
+    left.dataframe(result["exposed"], hide_index=True, width="stretch")
+    left.caption("Only the United States has ranked import-source data (USGS).")
+    right.subheader("Deal partners' output (upper bound)")
+    right.dataframe(result["offsets"].round(2), hide_index=True, width="stretch")
+st.caption(
+    f"Scenario date {filters.as_of:%Y-%m-%d}: change 'Status as of' in the sidebar. Today is {dt.date.today():%Y-%m-%d}."
+)
+footer(pkg)
