@@ -9,6 +9,7 @@ Commands
   concentration --mineral M --stage S --year Y [--json|--csv]   shares, HHI, top-1 and top-3
   exposure --mineral M --as-of DATE [--json|--csv]              share of supply behind controls in force
   scenario --country C --mineral M --cut PCT [--as-of DATE] [--json|--csv]   what-if export cut
+  brief (--mineral M | --country C | --scenario C,M,PCT) [--as-of DATE] --out FILE.pptx|FILE.pdf
 
 Exit codes: 0 success, 1 invalid data, 2 bad arguments.
 """
@@ -87,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cut", type=float, required=True, help="percentage cut, 0..100")
     p.add_argument("--as-of", type=_date, default=pd.Timestamp.today().normalize())
     _output_flags(p)
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
+    p = sub.add_parser("brief", help="write a sourced briefing (PowerPoint or PDF)")
+    topic = p.add_mutually_exclusive_group(required=True)
+    topic.add_argument("--mineral")
+    topic.add_argument("--country")
+    topic.add_argument("--scenario", help="COUNTRY,MINERAL,CUT_PCT, e.g. CHN,gallium,50")
+    p.add_argument("--as-of", type=_date, default=pd.Timestamp.today().normalize())
+    p.add_argument("--out", type=Path, required=True, help="a .pptx or .pdf path")
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
     return parser
 
@@ -196,6 +206,8 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
         )
         _emit(out[out["mineral"] == args.mineral].reset_index(drop=True), args)
         return 0
+    if cmd == "brief":
+        return _brief(package, args)
     if cmd == "scenario":
         _choose("mineral", args.mineral, sorted(set(prod["mineral"])))
         _choose(
@@ -240,4 +252,48 @@ def _ingest(args: argparse.Namespace) -> int:
     except (IngestError, KeyError, ValueError) as exc:
         print(f"ingest failed: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _brief(package: DataPackage, args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from analysis import briefing
+    from analysis.filters import Filters
+
+    suffix = args.out.suffix.lower().lstrip(".")
+    _choose("output format", suffix, ["pdf", "pptx"])
+    as_of = args.as_of.date()
+    filters = Filters(end=max(as_of, dt.date.today()), as_of=as_of)
+    prod = package["production"]
+    if args.mineral:
+        _choose("mineral", args.mineral, sorted(set(package["minerals"]["mineral_id"])))
+        doc = briefing.mineral_briefing(package, args.mineral, filters)
+    elif args.country:
+        _choose("country", args.country, sorted(set(package["countries"]["iso3"])))
+        doc = briefing.country_briefing(package, args.country, filters)
+    else:
+        parts = [p.strip() for p in args.scenario.split(",")]
+        if len(parts) != 3:
+            raise UsageError(f"--scenario takes COUNTRY,MINERAL,CUT_PCT, not '{args.scenario}'")
+        country, mineral, cut = parts
+        _choose("mineral", mineral, sorted(set(prod["mineral"])))
+        _choose(
+            "country",
+            country,
+            sorted(set(prod.loc[prod["mineral"] == mineral, "country"]) - {"WLD", "OTHER"}),
+        )
+        try:
+            pct = float(cut)
+        except ValueError:
+            raise UsageError(f"cut '{cut}' is not a number") from None
+        if not 0 <= pct <= 100:
+            raise UsageError(f"cut {pct} is outside 0..100")
+        doc = briefing.scenario_briefing(package, country, mineral, pct, filters)
+    data = briefing.build(doc, suffix, progress=lambda msg: print(msg, file=sys.stderr))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(
+        f"wrote {args.out} ({len(data):,} bytes, {len(doc.charts)} charts, {len(doc.sources)} sources)"
+    )
     return 0

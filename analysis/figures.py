@@ -256,3 +256,53 @@ def scenario_figure(stages: pd.DataFrame, title: str, source_line: str) -> go.Fi
     fig.update_layout(barmode="group", yaxis={"title": "Share of world production (%)", "range": [0, 105]},
                       xaxis={"title": "Mineral and stage"}, legend={"orientation": "h", "y": -0.2})  # fmt: skip
     return _base_layout(fig, title, source_line)
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"][0]]
+    return [poly[0] for poly in geometry["coordinates"]]
+
+
+def static_map_figure(
+    shapes: dict, values: pd.Series, title: str, source_line: str, legend: str, bins: int = 5
+) -> go.Figure:
+    """A world map as plain filled polygons on lon/lat axes: no geo base layer, no topojson, no tiles.
+
+    Works offline in the browser and in static export. Countries are grouped into ``bins``
+    quantile classes (one trace each, orange ramp); countries without a value are grey.
+    """
+    ramp = ["#FEE6CE", "#FDAE6B", "#F16913", "#D94801", "#8C2D04"]
+    valued = values.dropna()
+    if len(valued):
+        edges = sorted(set(valued.quantile([i / bins for i in range(bins + 1)]).round(3)))
+    else:
+        edges = []
+    groups: dict[str, tuple[list[float | None], list[float | None], str]] = {}
+    for feature in shapes["features"]:
+        iso = feature["properties"]["iso3"]
+        v = values.get(iso)
+        if v is None or pd.isna(v) or len(edges) < 2:
+            key, colour = "no data", "#DDDDDD"
+        else:
+            k = max(0, min(len(edges) - 2, sum(v > e for e in edges[1:-1])))
+            key, colour = f"{edges[k]:g} to {edges[k + 1]:g}", ramp[min(k, len(ramp) - 1)]
+        xs, ys, _ = groups.setdefault(key, ([], [], colour))
+        for ring in _rings(feature["geometry"]):
+            xs.extend([p[0] for p in ring] + [None])
+            ys.extend([p[1] for p in ring] + [None])
+    fig = go.Figure()
+    order = sorted(
+        (k for k in groups if k != "no data"), key=lambda k: float(k.split(" to ")[0])
+    ) + (["no data"] if "no data" in groups else [])
+    for key in order:
+        xs, ys, colour = groups[key]
+        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
+                                 line={"color": "white", "width": 0.4}, name=key, hoverinfo="skip"))  # fmt: skip
+    fig.update_layout(
+        xaxis={"visible": False, "range": [-170, 190]},
+        yaxis={"visible": False, "range": [-58, 85], "scaleanchor": "x"},
+        legend={"title": {"text": legend}, "orientation": "v"},
+        plot_bgcolor="#F4F6F8",
+    )
+    return _base_layout(fig, title, source_line, height=500)

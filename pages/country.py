@@ -5,9 +5,11 @@ from __future__ import annotations
 import pydeck as pdk
 import streamlit as st
 
+from analysis.briefing import country_briefing
 from analysis.figures import shares_figure
 from pages.shared import (
     CHART_CONFIG,
+    briefing_buttons,
     footer,
     load,
     map_style,
@@ -94,4 +96,5 @@ st.dataframe(
 if not data.imports.empty:
     st.subheader("As an importer (USGS)")
     st.dataframe(data.imports, hide_index=True, width="stretch")
+briefing_buttons(lambda: country_briefing(pkg, iso3, filters), f"country_{iso3}")
 footer(pkg)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.briefing import mineral_briefing
 from analysis.figures import exposure_figure, shares_figure
 from pages.shared import (
     CHART_CONFIG,
+    briefing_buttons,
     footer,
     load,
     names,
@@ -127,4 +129,5 @@ if top is not None:
         icon=":material/science:",
         query_params={"sc_country": top["top1_country"], "sc_mineral": top["mineral"], "cut": "50"},
     )
+briefing_buttons(lambda: mineral_briefing(pkg, mineral, filters), f"mineral_{mineral}")
 footer(pkg)

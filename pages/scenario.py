@@ -6,10 +6,12 @@ import datetime as dt
 
 import streamlit as st
 
+from analysis.briefing import scenario_briefing
 from analysis.figures import scenario_figure
 from analysis.metrics import SCENARIO_ASSUMPTIONS
 from pages.shared import (
     CHART_CONFIG,
+    briefing_buttons,
     footer,
     load,
     names,
@@ -78,5 +80,9 @@ else:
     right.dataframe(result["offsets"].round(2), hide_index=True, width="stretch")
 st.caption(
     f"Scenario date {filters.as_of:%Y-%m-%d}: change 'Status as of' in the sidebar. Today is {dt.date.today():%Y-%m-%d}."
+)
+briefing_buttons(
+    lambda: scenario_briefing(pkg, country, mineral, float(cut), filters),
+    f"scenario_{country}_{mineral}_{cut}",
 )
 footer(pkg)

@@ -91,6 +91,7 @@ def sidebar_filters(pkg: DataPackage) -> Filters:
         raw = dict(st.session_state["_last_query"])  # page switch: keep the view
         st.query_params.update(raw)
     filters, notices = parse_query(raw, ch)
+    presentation_mode()
     for notice in notices:
         st.warning(notice, icon=":material/info:")
 
@@ -153,6 +154,7 @@ def sidebar_filters(pkg: DataPackage) -> Filters:
 
 def footer(pkg: DataPackage) -> None:
     """Source and licence line shown under every page."""
+    exit_presentation()
     st.divider()
     st.caption(f"Dataset version {pkg.version}. {ATTRIBUTION}")
 
@@ -258,3 +260,77 @@ def country_shapes(path: str, version: str) -> dict:
     import json
 
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.stMainBlockContainer, .block-container { max-width: 1500px; padding-top: 1.5rem; }
+.stMainBlockContainer p, .stMainBlockContainer li, .stMainBlockContainer label { font-size: 1.2rem; }
+h1 { font-size: 2.6rem !important; }
+[data-testid="stMetricValue"] { font-size: 3rem; }
+</style>
+"""
+
+
+def presentation_mode() -> bool:
+    """``?present=1``: no sidebar or toolbar, larger type. The filters still come from the URL."""
+    present = st.query_params.get("present") == "1"
+
+    def _toggle() -> None:
+        if st.session_state.get("present_toggle"):
+            st.query_params["present"] = "1"
+        else:
+            st.query_params.pop("present", None)
+
+    st.session_state["present_toggle"] = present
+    st.sidebar.toggle("Presentation mode", key="present_toggle", on_change=_toggle,
+                      help="Hides the sidebar and enlarges the type; the link keeps the view.")  # fmt: skip
+    if present:
+        st.html(PRESENT_CSS)
+    return present
+
+
+def exit_presentation() -> None:
+    if st.query_params.get("present") == "1" and st.button(
+        "Exit presentation mode", key="exit_present", type="tertiary"
+    ):
+        st.query_params.pop("present", None)
+        st.rerun()
+
+
+def briefing_buttons(make, key: str) -> None:
+    """Buttons that build the briefing (PowerPoint or PDF) with progress, then offer the download."""
+    from analysis import briefing
+
+    if st.query_params.get("present") == "1":
+        return
+    st.subheader("Briefing for stakeholders")
+    cols = st.columns(2)
+    mimes = {
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "pdf": "application/pdf",
+    }
+    for fmt, col in zip(("pptx", "pdf"), cols, strict=True):
+        state_key = f"brief_{key}_{fmt}"
+        if col.button(
+            f"Build {fmt.upper()} briefing", key=f"btn_{key}_{fmt}", icon=":material/slideshow:"
+        ):
+            with col.status(f"Building the {fmt.upper()} briefing…", expanded=True) as status:
+                doc = make()
+                data = briefing.build(doc, fmt, progress=status.write)
+                status.update(
+                    label=f"{fmt.upper()} briefing ready", state="complete", expanded=False
+                )
+            st.session_state[state_key] = (f"{doc.file_stem}.{fmt}", data)
+        if state_key in st.session_state:
+            name, data = st.session_state[state_key]
+            col.download_button(
+                f"Download {name}",
+                data,
+                file_name=name,
+                mime=mimes[fmt],
+                key=f"dl_{key}_{fmt}",
+                icon=":material/download:",
+            )

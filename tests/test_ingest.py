@@ -104,3 +104,16 @@ def test_interrupted_ingest_leaves_the_old_table_intact(data_copy: Path) -> None
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert target.read_bytes() == before
+
+
+@needs_reference
+def test_reference_ingest_reproduces_countries_shapes_and_eu_tables(data_copy: Path) -> None:
+    from analysis.ingest.reference import ingest_reference
+
+    before = {
+        n: (DATA / n).read_bytes()
+        for n in ("countries.csv", "country_shapes.geojson", "eu_crm_2023.csv")
+    }
+    ingest_reference(REFERENCE, data_copy)
+    for name, content in before.items():
+        assert (data_copy / name).read_bytes() == content, name

@@ -182,3 +182,19 @@ def test_data_page_downloads_exactly_what_the_filters_show() -> None:
     at = on_page("pages/data.py", mineral="gallium")
     table = at.dataframe[0].value
     assert len(table) > 0 and table["minerals"].str.contains("gallium").all()
+
+
+def test_presentation_mode_hides_chrome_and_keeps_filters() -> None:
+    at = on_page("pages/overview.py", present="1", mineral="gallium")
+    assert at.toggle(key="present_toggle").value is True
+    assert at.multiselect(key="f_mineral").value == ["gallium"]
+    assert "Exit presentation mode" in [b.label for b in at.button]
+    assert not [b for b in at.button if b.label.startswith("Build")]
+
+
+@pytest.mark.slow
+def test_mineral_page_builds_a_briefing_for_download() -> None:
+    at = on_page("pages/mineral.py", focus="gallium", as_of="2025-12-31")
+    at.button(key="btn_mineral_gallium_pptx").click().run(timeout=180)
+    assert not at.exception
+    assert at.session_state["brief_mineral_gallium_pptx"][0].endswith("2025-12-31.pptx")

@@ -55,6 +55,10 @@ def build_countries(reference: Path, data_dir: Path) -> str:
     rows = [(c.alpha_3, getattr(c, "common_name", None) or c.name) for c in pycountry.countries]
     rows += list(_EXTRA_COUNTRIES.items())
     frame = pd.DataFrame(rows, columns=["iso3", "name"]).drop_duplicates("iso3")
+    display = load_corrections(data_dir)["countries"]["display_names"]
+    frame["name"] = (
+        frame["iso3"].map({k: v["name"] for k, v in display.items()}).fillna(frame["name"])
+    )
 
     cent = pd.read_csv(
         reference / "country_centroids" / "country_centroids_largestpoly.csv", dtype={"iso3": str}

@@ -1,0 +1,413 @@
+"""Briefings for stakeholders: a sourced PowerPoint and PDF for a mineral, a country or a scenario.
+
+The content comes from :mod:`analysis.views` (the same numbers as the pages) and the charts from
+:mod:`analysis.figures` (the same figures as the pages), rendered to PNG with kaleido on one
+persistent Chromium for the whole briefing. Nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import figures, views
+from analysis.filters import Filters
+from analysis.metrics import SCENARIO_ASSUMPTIONS
+from analysis.package import DataPackage
+
+IMAGE_SIZE = (1200, 620)
+CHROMIUM = Path("/usr/bin/chromium")
+DATASET_SOURCES = [
+    "U.S. Geological Survey, 2025, Mineral commodity summaries 2025 data release, doi:10.5066/P13XCP3R (public domain)",
+    "World Bank, Worldwide Governance Indicators, 2024 update (Kaufmann and Kraay), CC BY 4.0",
+    "Natural Earth 1:110m Admin-0 countries (public domain)",
+    "European Commission, Study on the Critical Raw Materials for the EU 2023, doi:10.2873/725585",
+]
+
+
+@dataclass
+class Briefing:
+    """Everything a briefing says, before it is laid out as slides or pages."""
+
+    title: str
+    subtitle: str
+    as_of: dt.date
+    version: str
+    numbers: list[tuple[str, str]]
+    charts: list[tuple[str, go.Figure]]
+    events: pd.DataFrame
+    sources: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def file_stem(self) -> str:
+        slug = "".join(ch.lower() if ch.isalnum() else "-" for ch in self.title).strip("-")
+        return f"briefing-{'-'.join(filter(None, slug.split('-')))[:60]}-{self.as_of:%Y-%m-%d}"
+
+
+def _filters_text(filters: Filters) -> str:
+    parts = [f"announced {filters.start:%d %b %Y} to {filters.end:%d %b %Y}"]
+    if filters.countries:
+        parts.append("countries " + ", ".join(filters.countries))
+    if filters.types:
+        parts.append("types " + ", ".join(filters.types))
+    return "; ".join(parts)
+
+
+def _sources(events: pd.DataFrame) -> list[str]:
+    rows = events.drop_duplicates("source_url").sort_values("announced")
+    cited = [
+        f"{r.source_publisher}, {'' if pd.isna(r.source_date) else f'{r.source_date:%d %b %Y}, '}{r.source_url} (accessed {r.accessed:%d %b %Y})"
+        for r in rows.itertuples()
+    ]
+    return cited + DATASET_SOURCES
+
+
+def _event_rows(events: pd.DataFrame, limit: int = 14) -> pd.DataFrame:
+    out = events.sort_values("announced", ascending=False).head(limit)
+    return pd.DataFrame(
+        {
+            "Date": out["announced"].dt.strftime("%Y-%m-%d"),
+            "Event": out["title"],
+            "Actor": out["actor"],
+            "Type": out["event_type"].str.replace("_", " "),
+            "Source": out["source_publisher"],
+        }
+    )
+
+
+def _shapes(pkg: DataPackage) -> dict:
+    return json.loads(pkg.path("country_shapes").read_text(encoding="utf-8"))
+
+
+def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefing:
+    """A briefing on one mineral: concentration, exposure over time, producers map, events."""
+    prof = views.mineral_profile(pkg, mineral, filters)
+    names = pkg["countries"].set_index("iso3")["name"].to_dict()
+    src = f"Dataset v{pkg.version}"
+    charts: list[tuple[str, go.Figure]] = []
+    numbers: list[tuple[str, str]] = []
+    for row in prof.stages.itertuples():
+        numbers.append(
+            (
+                f"{row.stage} top producer ({row.top1_country})",
+                f"{row.top1:.1f}% of world, HHI {row.hhi:,.0f}",
+            )
+        )
+    for stage, shares in list(prof.shares.items())[:2]:
+        charts.append((f"{stage}: shares of world production, 2024",
+                       figures.shares_figure(shares, names, f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})",
+                                             f"Source: USGS MCS 2025. {src}")))  # fmt: skip
+    if not prof.exposure_series.empty:
+        charts.append(("Supply behind export controls over time", figures.exposure_figure(
+            prof.exposure_series, prof.events[["announced", "title", "event_type", "event_id"]],
+            f"{prof.name}: world production behind a control in force, to {filters.as_of:%d %b %Y}",
+            f"Source: events dataset; USGS MCS 2025 shares. {src}")))  # fmt: skip
+    if prof.shares:
+        first = next(iter(prof.shares.values()))
+        values = first.set_index("country")["share"]
+        charts.append(("Where it is produced", figures.static_map_figure(
+            _shapes(pkg), values, f"{prof.name}: share of world production by country, 2024 (as of {filters.as_of:%d %b %Y})",
+            f"Source: USGS MCS 2025; shapes Natural Earth. {src}", "share (%)")))  # fmt: skip
+    if not prof.imports.empty:
+        first = prof.imports.iloc[0]
+        qualifier = (
+            first["reliance_qualifier"] if isinstance(first["reliance_qualifier"], str) else ""
+        )
+        shown = (
+            "net exporter"
+            if qualifier == "E"
+            else f"{qualifier}{first['net_import_reliance_pct']:.0f}%"
+        )
+        numbers.append(("U.S. net import reliance, 2024", shown))
+    numbers.append(("Events on record", str(len(prof.events) + len(prof.deals))))
+    events = pd.concat([prof.events, prof.deals])
+    notes = (
+        []
+        if len(events)
+        else [f"No deal or export-control event on {prof.name.lower()} matches these filters."]
+    )
+    return Briefing(
+        title=f"{prof.name}: supply, export controls and deals",
+        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Dataset v{pkg.version}.",
+        as_of=filters.as_of, version=pkg.version, numbers=numbers, charts=charts[:5],
+        events=_event_rows(events), sources=_sources(events), notes=notes,
+    )  # fmt: skip
+
+
+def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
+    """A briefing on one country: minerals it matters for, its controls, controls on it, deals."""
+    prof = views.country_profile(pkg, iso3, filters)
+    src = f"Dataset v{pkg.version}"
+    charts: list[tuple[str, go.Figure]] = []
+    if not prof.producer.empty:
+        frame = prof.producer.assign(country=prof.producer["name"] + " · " + prof.producer["stage"])
+        charts.append(("Minerals where it is a major producer", figures.shares_figure(
+            frame[["country", "share"]], {}, f"{prof.name}: share of world production by mineral, 2024 (as of {filters.as_of:%d %b %Y})",
+            f"Source: USGS MCS 2025. {src}", top=15)))  # fmt: skip
+    partners = (
+        prof.partners.set_index("partner")["deals"]
+        if not prof.partners.empty
+        else pd.Series(dtype=float)
+    )
+    if len(partners):
+        charts.append(("Deal partners", figures.static_map_figure(
+            _shapes(pkg), partners.astype(float), f"{prof.name}: deals in force by partner country, as of {filters.as_of:%d %b %Y}",
+            f"Source: events dataset; shapes Natural Earth. {src}", "deals")))  # fmt: skip
+    events = pd.concat(
+        [prof.imposed, prof.targeted[prof.targeted["scope"] == "named"], prof.deals]
+    ).drop_duplicates("event_id")
+    if len(events):
+        counts = (
+            events.assign(year=events["announced"].dt.year)
+            .groupby(["year", "event_type"])
+            .size()
+            .rename("n")
+            .reset_index()
+        )
+        charts.append(("Events per year", figures.counts_figure(
+            counts, "year", "n", "event_type", f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
+            f"Source: events dataset. {src}", "Year announced", "Number of events")))  # fmt: skip
+    numbers = [
+        ("Minerals with 5% or more of world output", str(len(prof.producer))),
+        ("Export controls it imposed", str(len(prof.imposed))),
+        ("Controls by others naming it", str(int((prof.targeted["scope"] == "named").sum()))),
+        ("Deals it joined", str(len(prof.deals))),
+    ]
+    notes = (
+        []
+        if len(events)
+        else [f"No deal or export-control event involving {prof.name} matches these filters."]
+    )
+    return Briefing(
+        title=f"{prof.name}: minerals, export controls and deals",
+        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Dataset v{pkg.version}.",
+        as_of=filters.as_of, version=pkg.version, numbers=numbers, charts=charts,
+        events=_event_rows(events), sources=_sources(events), notes=notes,
+    )  # fmt: skip
+
+
+def scenario_briefing(
+    pkg: DataPackage, country: str, mineral: str, cut: float, filters: Filters
+) -> Briefing:
+    """A briefing on a what-if export cut, with its assumptions stated."""
+    res = views.scenario_view(pkg, country, mineral, cut, filters.as_of)
+    names = pkg["countries"].set_index("iso3")["name"].to_dict()
+    label = str(pkg["minerals"].set_index("mineral_id").at[mineral, "name"])
+    who = names.get(country, country)
+    src = f"Dataset v{pkg.version}"
+    charts = []
+    if not res["stages"].empty:
+        charts.append(("Supply lost and partners' output", figures.scenario_figure(
+            res["stages"], f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output (as of {filters.as_of:%d %b %Y})",
+            f"Source: USGS MCS 2025 shares; deals from the events dataset. {src}")))  # fmt: skip
+    prof = views.mineral_profile(pkg, mineral, replace(filters, countries=()))
+    for stage, shares in list(prof.shares.items())[:1]:
+        charts.append(("Who else produces it", figures.shares_figure(
+            shares, names, f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})", f"Source: USGS MCS 2025. {src}")))  # fmt: skip
+    numbers = [
+        (f"{r.stage}: world supply lost", f"{r.supply_lost:.1f}%")
+        for r in res["stages"].itertuples()
+    ]
+    numbers += [
+        (f"{r.stage}: deal partners' output (upper bound)", f"{r.offset_upper_bound:.1f}%")
+        for r in res["stages"].itertuples()
+    ]
+    events = prof.events[prof.events["actor"] == country]
+    return Briefing(
+        title=f"Scenario: {who} cuts {label.lower()} exports by {cut:g}%",
+        subtitle=f"From {filters.as_of:%d %B %Y}. Dataset v{pkg.version}.",
+        as_of=filters.as_of, version=pkg.version, numbers=numbers or [("Supply lost", "no recorded production")],
+        charts=charts, events=_event_rows(events), sources=_sources(events), notes=[SCENARIO_ASSUMPTIONS],
+    )  # fmt: skip
+
+
+@contextlib.contextmanager
+def chart_renderer() -> Iterator[Callable[[go.Figure], bytes]]:
+    """One Chromium (kaleido's persistent server) for every image of a briefing."""
+    import kaleido
+
+    if CHROMIUM.exists():
+        os.environ.setdefault("BROWSER_PATH", str(CHROMIUM))
+    kaleido.start_sync_server(silence_warnings=True)
+    try:
+        yield lambda fig: fig.to_image(
+            format="png", width=IMAGE_SIZE[0], height=IMAGE_SIZE[1], scale=1
+        )
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+def render(briefing: Briefing, progress: Callable[[str], None] | None = None) -> list[bytes]:
+    """PNG images of the briefing's charts, in order."""
+    images = []
+    with chart_renderer() as draw:
+        for i, (name, fig) in enumerate(briefing.charts, start=1):
+            if progress:
+                progress(f"Drawing chart {i} of {len(briefing.charts)}: {name}")
+            images.append(draw(fig))
+    return images
+
+
+def to_pptx(briefing: Briefing, images: list[bytes]) -> bytes:
+    """A 16:9 deck: title, key numbers, one slide per chart, events table, sources."""
+    from pptx import Presentation
+    from pptx.util import Emu, Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    blank = prs.slide_layouts[6]
+
+    def slide_with_title(text: str):
+        slide = prs.slides.add_slide(blank)
+        box = slide.shapes.add_textbox(Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.9))
+        box.text_frame.text = text
+        box.text_frame.paragraphs[0].runs[0].font.size = Pt(28)
+        box.text_frame.paragraphs[0].runs[0].font.bold = True
+        box.name = "Title"
+        return slide
+
+    def footer(slide, text: str = "") -> None:
+        box = slide.shapes.add_textbox(Inches(0.5), Inches(6.95), Inches(12.3), Inches(0.4))
+        box.text_frame.text = (
+            text or f"As of {briefing.as_of:%d %B %Y} · dataset v{briefing.version}"
+        )
+        box.text_frame.paragraphs[0].runs[0].font.size = Pt(10)
+
+    slide = slide_with_title(briefing.title)
+    sub = slide.shapes.add_textbox(Inches(0.5), Inches(1.4), Inches(12.3), Inches(1.5))
+    sub.text_frame.word_wrap = True
+    sub.text_frame.text = briefing.subtitle
+    sub.text_frame.paragraphs[0].runs[0].font.size = Pt(16)
+    footer(slide)
+
+    slide = slide_with_title("Key numbers")
+    body = slide.shapes.add_textbox(Inches(0.7), Inches(1.4), Inches(12), Inches(5.2)).text_frame
+    body.word_wrap = True
+    for i, (label, value) in enumerate(briefing.numbers + [("Note", n) for n in briefing.notes]):
+        para = body.paragraphs[0] if i == 0 else body.add_paragraph()
+        para.text = f"{label}: {value}"
+        para.runs[0].font.size = Pt(18 if label != "Note" else 14)
+    footer(slide)
+
+    for (name, _fig), png in zip(briefing.charts, images, strict=True):
+        slide = slide_with_title(name)
+        pic = slide.shapes.add_picture(
+            io.BytesIO(png), Inches(0.6), Inches(1.2), width=Inches(12.1)
+        )
+        if pic.height > Inches(5.7):
+            ratio = Inches(5.7) / pic.height
+            pic.height, pic.width = Emu(int(pic.height * ratio)), Emu(int(pic.width * ratio))
+        footer(slide)
+
+    slide = slide_with_title("Events")
+    if briefing.events.empty:
+        note = slide.shapes.add_textbox(Inches(0.7), Inches(1.5), Inches(12), Inches(1)).text_frame
+        note.text = "No events match these filters."
+    else:
+        rows, cols = len(briefing.events) + 1, len(briefing.events.columns)
+        table = slide.shapes.add_table(
+            rows, cols, Inches(0.5), Inches(1.2), Inches(12.3), Inches(0.3) * rows
+        ).table
+        widths = [1.2, 6.1, 0.9, 1.8, 2.3]
+        for j, col in enumerate(briefing.events.columns):
+            table.columns[j].width = Inches(widths[j] if j < len(widths) else 1.5)
+            table.cell(0, j).text = col
+        for i, row in enumerate(briefing.events.itertuples(index=False), start=1):
+            for j, value in enumerate(row):
+                table.cell(i, j).text = str(value)
+        for r in range(rows):
+            for c in range(cols):
+                for para in table.cell(r, c).text_frame.paragraphs:
+                    for run in para.runs:
+                        run.font.size = Pt(10)
+    footer(slide)
+
+    per_slide = 14
+    chunks = [
+        briefing.sources[i : i + per_slide] for i in range(0, len(briefing.sources), per_slide)
+    ] or [[]]
+    for k, chunk in enumerate(chunks, start=1):
+        slide = slide_with_title("Sources" + (f" ({k}/{len(chunks)})" if len(chunks) > 1 else ""))
+        frame = slide.shapes.add_textbox(
+            Inches(0.5), Inches(1.2), Inches(12.3), Inches(5.6)
+        ).text_frame
+        frame.word_wrap = True
+        for i, src in enumerate(chunk):
+            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            para.text = src
+            para.runs[0].font.size = Pt(10)
+        footer(slide)
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()
+
+
+def to_pdf(briefing: Briefing, images: list[bytes]) -> bytes:
+    """The same briefing as a landscape PDF: one page per slide of the deck."""
+    from fpdf import FPDF
+
+    def clean(text: str) -> str:
+        return str(text).encode("latin-1", "replace").decode("latin-1")
+
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=False)
+
+    def page(title: str) -> None:
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 20)
+        pdf.set_xy(12, 10)
+        pdf.multi_cell(273, 9, clean(title))
+        pdf.set_font("Helvetica", "", 8)
+        pdf.set_xy(12, 200)
+        pdf.cell(0, 5, clean(f"As of {briefing.as_of:%d %B %Y} - dataset v{briefing.version}"))
+
+    page(briefing.title)
+    pdf.set_font("Helvetica", "", 13)
+    pdf.set_xy(12, 40)
+    pdf.multi_cell(273, 7, clean(briefing.subtitle))
+    page("Key numbers")
+    pdf.set_xy(14, 30)
+    pdf.set_font("Helvetica", "", 13)
+    for label, value in briefing.numbers + [("Note", n) for n in briefing.notes]:
+        pdf.set_x(14)
+        pdf.multi_cell(270, 7, clean(f"{label}: {value}"))
+    for (name, _fig), png in zip(briefing.charts, images, strict=True):
+        page(name)
+        pdf.image(io.BytesIO(png), x=18, y=28, w=260)
+    page("Events")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.set_xy(12, 28)
+    if briefing.events.empty:
+        pdf.cell(0, 6, "No events match these filters.")
+    else:
+        with pdf.table(col_widths=(22, 130, 16, 40, 60), text_align="LEFT") as table:
+            table.row(list(briefing.events.columns))
+            for row in briefing.events.itertuples(index=False):
+                table.row([clean(v)[:120] for v in row])
+    per_page = 16
+    for k in range(0, max(len(briefing.sources), 1), per_page):
+        page("Sources")
+        pdf.set_font("Helvetica", "", 8)
+        pdf.set_xy(12, 28)
+        for src in briefing.sources[k : k + per_page]:
+            pdf.set_x(12)
+            pdf.multi_cell(273, 4.5, clean(src))
+    return bytes(pdf.output())
+
+
+def build(briefing: Briefing, fmt: str, progress: Callable[[str], None] | None = None) -> bytes:
+    """Render ``briefing`` as ``pptx`` or ``pdf`` bytes."""
+    images = render(briefing, progress)
+    if progress:
+        progress(f"Assembling the {fmt.upper()}")
+    return to_pptx(briefing, images) if fmt == "pptx" else to_pdf(briefing, images)
