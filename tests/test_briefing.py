@@ -38,6 +38,10 @@ def offline(cmd: list[str]) -> list[str]:
     return cmd
 
 
+def titles_of(slide) -> str:
+    return next(s.text_frame.text for s in slide.shapes if s.name == "Title")
+
+
 def slide_titles(path: Path) -> list[str]:
     prs = Presentation(str(path))
     return [
@@ -76,7 +80,11 @@ def test_mineral_pptx_built_offline_has_expected_slides(tmp_path: Path) -> None:
     first_text = " ".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
     assert "31 December 2025" in first_text and "v" in first_text
     sources = " ".join(
-        sh.text_frame.text for slide in list(prs.slides)[-1:] for sh in slide.shapes if sh.has_text_frame
+        sh.text_frame.text
+        for slide in list(prs.slides)
+        if titles_of(slide).startswith("Sources")
+        for sh in slide.shapes
+        if sh.has_text_frame
     )
     assert "https://" in sources and "USGS" in sources.replace("U.S. Geological Survey", "USGS")
 
