@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,8 +24,20 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(
+    os.environ.get("MINERALS_DATA_DIR") or Path(__file__).resolve().parent.parent / "data"
+)
 DESCRIPTOR = "datapackage.yaml"
+MAX_TABLE_BYTES = 50 * 1024 * 1024
+DATA_DIR_ENV = "MINERALS_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The data folder the app reads: ``$MINERALS_DATA_DIR`` when set, else the repository's data/."""
+    return Path(
+        os.environ.get(DATA_DIR_ENV) or DATA_DIR
+    )  # a curated table this large is a mistake, not data
+
 
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:|data:text/html", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -96,6 +109,17 @@ def read_csv_text(path: Path, fields: list[str], display: str, name: str = "") -
     empty = RawTable(name, display, pd.DataFrame(columns=fields, dtype="object"), pd.Series([]))
     if not path.exists():
         empty.problems.append(Problem(display, 0, "", "file is missing"))
+        return empty
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        empty.problems.append(
+            Problem(
+                display,
+                0,
+                "",
+                f"file is {size / 1e6:.0f} MB, over the {MAX_TABLE_BYTES // 2**20} MiB limit for a table; not read",
+            )
+        )
         return empty
     raw = path.read_bytes()
     if not raw.strip():
@@ -216,9 +240,8 @@ def _valid_date(s: pd.Series) -> pd.Series:
 
 
 def _valid_number(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s, errors="coerce").notna() & ~s.astype(str).str.lower().isin(
-        ["nan", "inf", "-inf", "infinity"]
-    )
+    values = pd.to_numeric(s, errors="coerce").astype(float)
+    return values.notna() & values.abs().lt(float("inf"))
 
 
 def _valid_integer(s: pd.Series) -> pd.Series:

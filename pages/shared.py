@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.filters import PARAMS, Choices, Filters, parse_query, to_query
-from analysis.package import DATA_DIR, DataPackage, DataPackageError, load_package
+from analysis.package import DataPackage, DataPackageError, data_dir, load_package
 
 ATTRIBUTION = (
     "Sources: events as cited row by row (official releases and wire services); production and U.S. "
@@ -35,7 +35,7 @@ def _load(data_dir: str) -> DataPackage:
 def load() -> DataPackage:
     """The validated data package; on invalid data, an error banner and the page stops."""
     try:
-        return _load(str(DATA_DIR))
+        return _load(str(data_dir()))
     except DataPackageError as exc:
         lines = "\n".join(f"- `{p}`" for p in exc.problems[:50])
         more = f"\n\n…and {len(exc.problems) - 50} more." if len(exc.problems) > 50 else ""
