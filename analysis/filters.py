@@ -60,7 +60,7 @@ def _values(raw: str | Sequence[str] | None) -> list[str]:
 def _shown(value: str) -> str:
     """A user-supplied value made safe to quote in a notice (short, no markup characters)."""
     text = value[:40] + ("…" if len(value) > 40 else "")
-    return "".join(ch if ch.isalnum() or ch in "-_ .:" else "?" for ch in text)
+    return "".join(ch if ch.isalnum() or ch in "-_ ." else "?" for ch in text)
 
 
 def _parse_date(raw: str | Sequence[str] | None, lo: dt.date, hi: dt.date) -> dt.date | str | None:
