@@ -371,3 +371,17 @@ def events_table(pkg: DataPackage, filters: Filters) -> pd.DataFrame:
     out = events.copy()
     out.insert(2, f"status_{filters.as_of:%Y_%m_%d}", out["event_id"].map(status).fillna(""))
     return out
+
+
+@dataclass
+class TimelineData:
+    events: pd.DataFrame
+    spans: pd.DataFrame
+    related: pd.DataFrame
+
+
+def timeline(pkg: DataPackage, filters: Filters) -> TimelineData:
+    """Events matching the filters and the status spans of the measures among them."""
+    events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
+    spans = measure_history(pkg, list(events["event_id"]), filters.as_of)
+    return TimelineData(events, spans, pkg["events"][pkg["events"]["relates_to"].notna()])

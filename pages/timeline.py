@@ -5,9 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.figures import timeline_figure
-from analysis.filters import filter_events
-from analysis.status import status_intervals
-from pages.shared import CHART_CONFIG, empty_explanation, footer, load, sidebar_filters
+from pages.shared import CHART_CONFIG, empty_explanation, footer, load, sidebar_filters, view
 
 pkg = load()
 filters = sidebar_filters(pkg)
@@ -26,13 +24,13 @@ if choice and choice != lane:
     st.query_params["lane"] = choice
     lane = choice
 
-events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
+data = view("timeline", pkg, filters)
+events = data.events
 if events.empty:
     empty_explanation(filters)
 else:
     types = pkg["event_types"].set_index("event_type")
-    spans = status_intervals(pkg["events"], pkg["event_types"], filters.as_of)
-    spans = spans[spans["event_id"].isin(events["event_id"])]
+    spans = data.spans
     fig = timeline_figure(
         events,
         spans,

@@ -28,9 +28,24 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+DATA_HASHES: dict[str, str] = {}
+
+
+def hash_data() -> dict[str, str]:
+    """SHA-256 of every file in data/, by name."""
+    import hashlib
+
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((ROOT / "data").iterdir())
+        if p.is_file()
+    }
+
+
 @pytest.fixture(scope="session")
-def server() -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port and yield its base URL."""
+def server_process() -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start ``streamlit run app.py`` on a free port; yield its base URL and process."""
+    DATA_HASHES.update(hash_data())
     port = _free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen(
@@ -50,12 +65,30 @@ def server() -> Iterator[str]:
     else:
         proc.kill()
         raise RuntimeError("streamlit did not start within 60 s")
-    yield url
+    yield url, proc
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def data_hashes_at_start(server_process: tuple[str, subprocess.Popen]) -> dict[str, str]:
+    return dict(DATA_HASHES)
+
+
+@pytest.fixture(scope="session")
+def server(server_process: tuple[str, subprocess.Popen]) -> str:
+    return server_process[0]
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
 
 
 @pytest.fixture(scope="session")

@@ -67,3 +67,27 @@ def test_page_in_chromium(browser, server, name: str, path: str, selector: str) 
     assert hosts == {"127.0.0.1"}, f"requests left the machine: {hosts}"
     assert errors == [], errors
     assert (SHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_filter_change_in_the_browser_redraws(browser, server) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{server}/timeline?country=COD", wait_until="domcontentloaded")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
+    before = page.locator(".js-plotly-plot .ytick text").all_text_contents()
+    page.get_by_role("radio", name="mineral", exact=True).click()
+    page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('lane') === 'mineral'", timeout=30_000
+    )
+    page.wait_for_timeout(1500)
+    after = page.locator(".js-plotly-plot .ytick text").all_text_contents()
+    assert "COD" in before and after != before
+    context.close()
+
+
+def test_zz_nothing_was_written_to_data(server_process, data_hashes_at_start) -> None:
+    """After every browser test above: data/ is byte-for-byte what it was before the server started."""
+    from tests.e2e.conftest import hash_data
+
+    assert data_hashes_at_start, "hashes were taken when the server started"
+    assert hash_data() == data_hashes_at_start
