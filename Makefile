@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test check lint format validate e2e bench clean
+.PHONY: run test quick check lint format validate e2e bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -26,6 +26,15 @@ test: $(STAMP)  ## every check: lint, format, data validation, all tests (browse
 	$(VENV)/bin/python -m pytest
 
 check: test
+
+quick: $(STAMP)  ## the fast subset for the edit loop: lint, format, validation, tests not marked slow or e2e
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/python -m analysis validate
+	$(VENV)/bin/python -m pytest -m "not slow and not e2e"
+
+bench: $(STAMP)  ## print the benchmark tables
+	$(VENV)/bin/python -m bench.run
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

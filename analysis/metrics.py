@@ -192,10 +192,8 @@ def exposure(
     [0.0, 98.7]
     """
     dates = pd.DatetimeIndex(pd.to_datetime(list(dates)))
-    sh = shares(production)
-    sh = sh[
-        (sh["year"] == year) & (sh["measure"] == "production") & ~sh["country"].isin(AGGREGATES)
-    ]
+    sh = shares(production[(production["year"] == year) & (production["measure"] == "production")])
+    sh = sh[~sh["country"].isin(AGGREGATES)]
     main = sh.groupby(["mineral", "stage", "basis"])["denominator"].max().reset_index()
     main = (
         main.sort_values("denominator")
@@ -267,10 +265,8 @@ def governance_risk(
     is known here. Computed per stage; ``bottleneck`` marks the stage with the higher value.
     """
     as_of = pd.Timestamp(as_of)
-    sh = shares(production)
-    sh = sh[
-        (sh["year"] == year) & (sh["measure"] == "production") & ~sh["country"].isin(AGGREGATES)
-    ]
+    sh = shares(production[(production["year"] == year) & (production["measure"] == "production")])
+    sh = sh[~sh["country"].isin(AGGREGATES)]
     wgi = countries.set_index("iso3")["wgi_scaled"].astype(float)
     sh = sh.assign(wgi=sh["country"].map(wgi).fillna(5.0))
     ctl = controls_in_force(events, event_types, minerals, [as_of])
@@ -423,7 +419,7 @@ def scenario(
     ranked import sources include the cutting country (only the U.S. has source data here).
     """
     family = mineral_family(minerals, [mineral])
-    sh = shares(production)
+    sh = shares(production[production["year"] == year])
     sh = sh[(sh["year"] == year) & (sh["measure"] == "production") & sh["mineral"].isin(family)]
     partners = deal_partners(events, event_types, blocs, pd.Timestamp(as_of), importer) - {country}
     rows = []

@@ -594,7 +594,6 @@ def _typed(table: RawTable, resource: dict[str, Any]) -> pd.DataFrame:
             )
         else:
             frame[name] = col.astype("string")
-    frame.attrs["source_lines"] = table.lines.tolist()
     return frame
 
 

@@ -68,10 +68,26 @@ def status_grid(
     >>> grid["status"].tolist()
     ['in force', 'suspended', 'in force']
     """
-    ev = _categories(events, event_types)
     dates = pd.DatetimeIndex(pd.to_datetime(list(dates))).unique().sort_values()
+    ev = _categories(events, event_types)
+    measures = ev.loc[ev["category"] == "control", ["event_id"]]
+    return status_pairs(
+        events, event_types, measures.merge(pd.DataFrame({"date": dates}), how="cross"), ev
+    )
+
+
+def status_pairs(
+    events: pd.DataFrame,
+    event_types: pd.DataFrame,
+    pairs: pd.DataFrame,
+    categorised: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Status of given (measure, date) pairs: ``pairs`` has columns ``event_id`` and ``date``."""
+    ev = _categories(events, event_types) if categorised is None else categorised
     measures = ev.loc[ev["category"] == "control", ["event_id", "announced", "start", "ends"]]
-    grid = measures.merge(pd.DataFrame({"date": dates}), how="cross")
+    grid = pairs[["event_id", "date"]].merge(measures, on="event_id")[
+        ["event_id", "announced", "start", "ends", "date"]
+    ]
     grid["row"] = range(len(grid))
     life = ev.loc[
         ev["category"] == "lifecycle",

@@ -224,7 +224,7 @@ class CountryProfile:
 def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryProfile:
     """Where a country matters as a producer, what it restricts, what restricts it, its deals."""
     as_of = pd.Timestamp(filters.as_of)
-    sh = metrics.shares(pkg["production"])
+    sh = metrics.shares(pkg["production"][pkg["production"]["year"] == LATEST_YEAR])
     sh = sh[(sh["year"] == LATEST_YEAR) & (sh["measure"] == "production") & (sh["country"] == iso3)]
     names = pkg["minerals"].set_index("mineral_id")["name"]
     producer = (
@@ -302,7 +302,7 @@ def map_data(pkg: DataPackage, filters: Filters, measure: str, mineral: str, sta
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
     cats = category_of(pkg).reindex(events.index)
     if measure == "share":
-        sh = metrics.shares(pkg["production"])
+        sh = metrics.shares(pkg["production"][pkg["production"]["year"] == LATEST_YEAR])
         sh = sh[(sh["mineral"] == mineral) & (sh["stage"] == stage) & (sh["year"] == LATEST_YEAR)]
         main = sh.groupby("basis")["denominator"].max()
         sh = sh[sh["basis"] == main.idxmax()] if len(main) else sh

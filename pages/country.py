@@ -9,6 +9,7 @@ from analysis.briefing import country_briefing
 from analysis.figures import shares_figure
 from pages.shared import (
     CHART_CONFIG,
+    CompactDeck,
     briefing_buttons,
     footer,
     load,
@@ -82,7 +83,7 @@ else:
         "ArcLayer", arcs, get_source_position=["src_lon", "src_lat"], get_target_position=["lon", "lat"],
         get_source_color=[0, 114, 178, 200], get_target_color=[0, 158, 115, 200], get_width="1 + deals", pickable=True,
     )  # fmt: skip
-    deck = pdk.Deck(layers=[layer], initial_view_state=pdk.ViewState(latitude=20, longitude=float(home["lon"]), zoom=0.6),
+    deck = CompactDeck(layers=[layer], initial_view_state=pdk.ViewState(latitude=20, longitude=float(home["lon"]), zoom=0.6),
                     map_style=map_style(), tooltip={"text": "{name}: {deals} deal(s), latest {latest}"})  # fmt: skip
     st.pydeck_chart(deck, height=380)
 st.dataframe(

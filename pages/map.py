@@ -8,7 +8,16 @@ import pydeck as pdk
 import streamlit as st
 
 from analysis.palette import EVENT_TYPE_COLOURS
-from pages.shared import country_shapes, footer, load, map_style, sidebar_filters, url_choice, view
+from pages.shared import (
+    CompactDeck,
+    country_shapes,
+    footer,
+    load,
+    map_style,
+    sidebar_filters,
+    url_choice,
+    view,
+)
 
 pkg = load()
 filters = sidebar_filters(pkg)
@@ -52,6 +61,13 @@ def hex_rgb(colour: str, alpha: int = 200) -> list[int]:
     return [int(colour[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
+def _coarse(coords):
+    """Coordinates to 0.5 degree for the browser: enough for a world map, a fraction of the bytes."""
+    if isinstance(coords[0], (int, float)):
+        return [round(coords[0] * 2) / 2, round(coords[1] * 2) / 2]
+    return [_coarse(c) for c in coords]
+
+
 values = data.countries.set_index("iso3")["value"]
 top = float(values.max()) if values.notna().any() else 1.0
 shapes = country_shapes(str(pkg.path("country_shapes")), pkg.version)
@@ -67,7 +83,14 @@ for f in shapes["features"]:
         else [220, 220, 220, 160]
     )
     label = f"{v:,.1f}" if has else "no data"
-    features.append({**f, "properties": {**f["properties"], "fill": colour, "label": label}})
+    geometry = f["geometry"]
+    features.append(
+        {
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {**f["properties"], "fill": colour, "label": label},
+        }
+    )
 
 layers = [
     pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, get_fill_color="properties.fill",
@@ -82,7 +105,7 @@ if not data.arcs.empty:
         pdk.Layer("ArcLayer", arcs.drop(columns=["announced"]), get_source_position=["lon", "lat"], get_target_position=["lon_t", "lat_t"],
                   get_source_color="colour", get_target_color="colour", get_width=2, pickable=True)
     )  # fmt: skip
-deck = pdk.Deck(
+deck = CompactDeck(
     layers=layers,
     initial_view_state=pdk.ViewState(latitude=20, longitude=10, zoom=0.8),
     map_style=map_style(),

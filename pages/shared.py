@@ -254,12 +254,25 @@ def map_style() -> str:
     return "/app/static/blank-style.json"
 
 
+def _coarse(coords):
+    """Coordinates to 0.5 degree for the browser: enough for a world map, a fraction of the bytes."""
+    if isinstance(coords[0], (int, float)):
+        return [round(coords[0] * 2) / 2, round(coords[1] * 2) / 2]
+    return [_coarse(c) for c in coords]
+
+
 @st.cache_data
 def country_shapes(path: str, version: str) -> dict:
-    """The simplified country layer from data/ (read once per dataset version)."""
+    """The country layer from data/, coarsened for a world map (read once per dataset version)."""
     import json
 
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    for f in doc["features"]:
+        f["geometry"] = {
+            "type": f["geometry"]["type"],
+            "coordinates": _coarse(f["geometry"]["coordinates"]),
+        }
+    return doc
 
 
 PRESENT_CSS = """
@@ -334,3 +347,18 @@ def briefing_buttons(make, key: str) -> None:
                 key=f"dl_{key}_{fmt}",
                 icon=":material/download:",
             )
+
+
+class CompactDeck:
+    """Wraps a pydeck Deck so the spec goes to the browser as compact JSON (pydeck indents it)."""
+
+    def __new__(cls, *args: object, **kwargs: object):
+        import json
+
+        import pydeck as pdk
+
+        class _Compact(pdk.Deck):
+            def to_json(self) -> str:
+                return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+
+        return _Compact(*args, **kwargs)

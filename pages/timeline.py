@@ -47,15 +47,15 @@ else:
     )
 
     st.subheader(f"{len(events)} events")
-    pick = st.selectbox(
-        "Event details",
-        events.sort_values("announced", ascending=False)["event_id"],
-        format_func=lambda e: (
-            f"{events.set_index('event_id').at[e, 'announced']:%Y-%m-%d} · "
-            f"{events.set_index('event_id').at[e, 'title']}"
-        ),
-        key="event_pick",
+    ordered = events.sort_values("announced", ascending=False)
+    labels = dict(
+        zip(
+            ordered["event_id"],
+            ordered["announced"].dt.strftime("%Y-%m-%d") + " · " + ordered["title"],
+            strict=True,
+        )
     )
+    pick = st.selectbox("Event details", list(labels), format_func=labels.get, key="event_pick")
     row = pkg["events"].set_index("event_id").loc[pick]
     st.markdown(f"**{row['title']}**")
     st.text(row["summary"])

@@ -1,0 +1,227 @@
+"""Benchmarks: metrics at 1x/10x/100x, page reruns, bytes sent, cold start, briefing build.
+
+    .venv/bin/python -m bench.run            # everything (a few minutes)
+    .venv/bin/python -m bench.run metrics    # one part: metrics | pages | bytes | cold | brief
+
+Prints one table per part with the target and whether it is met. Timings are medians of
+repeated runs on this machine; they are figures to read, not assertions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis import metrics, views  # noqa: E402
+from analysis.filters import Filters  # noqa: E402
+from analysis.package import DATA_DIR, DATA_DIR_ENV, load_package  # noqa: E402
+from bench.synthetic import scaled_package, write_scaled_data_dir  # noqa: E402
+
+AS_OF = dt.date(2025, 12, 31)
+FILTERS = Filters(end=AS_OF, as_of=AS_OF)
+
+
+def median_ms(fn: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def table(title: str, rows: list[dict]) -> None:
+    print(f"\n== {title}")
+    print(pd.DataFrame(rows).to_string(index=False))
+
+
+def bench_metrics() -> None:
+    base = load_package(DATA_DIR)
+    rows = []
+    timings: dict[str, dict[int, float]] = {}
+    for k in (1, 10, 100):
+        pkg = scaled_package(base, k)
+        prod, ev, types, mins = (
+            pkg["production"],
+            pkg["events"],
+            pkg["event_types"],
+            pkg["minerals"],
+        )
+        cases: dict[str, Callable[[], object]] = {
+            "status on one date": lambda: metrics.status_grid(ev, types, [pd.Timestamp(AS_OF)]),
+            "status spans (timeline)": lambda: views.measure_history(pkg, list(ev["event_id"]), AS_OF),
+            "concentration (all)": lambda: metrics.concentration(prod),
+            "exposure on one date": lambda: metrics.exposure(prod, ev, types, mins, [pd.Timestamp(AS_OF)]),
+            "exposure monthly 2009-2025": lambda: metrics.exposure(prod, ev, types, mins, metrics.monthly_dates(dt.date(2009, 1, 1), AS_OF), with_controls=False),
+            "governance risk": lambda: metrics.governance_risk(prod, pkg["countries"], ev, types, mins, pkg["eu_crm_2023"], pd.Timestamp(AS_OF)),
+            "overview page": lambda: views.overview(pkg, FILTERS),
+            "mineral page": lambda: views.mineral_profile(pkg, "rare_earths", FILTERS),
+            "country page": lambda: views.country_profile(pkg, "CHN", FILTERS),
+            "map page": lambda: views.map_data(pkg, FILTERS, "controls", "rare_earths", "mine"),
+            "scenario page": lambda: views.scenario_view(pkg, "CHN", "gallium", 50, AS_OF),
+        }  # fmt: skip
+        for name, fn in cases.items():
+            timings.setdefault(name, {})[k] = median_ms(fn, repeat=3 if k == 100 else 5)
+    for name, t in timings.items():
+        rows.append({
+            "metric": name, "1x ms": round(t[1], 1), "10x ms": round(t[10], 1), "100x ms": round(t[100], 1),
+            "100x/1x": round(t[100] / t[1], 1), "target <100 ms at 100x": "met" if t[100] < 100 else "MISSED",
+            "growth <= linear": "yes" if t[100] / t[1] <= 100 else "NO",
+        })  # fmt: skip
+    table(
+        f"Metrics on real data and synthetic data at 10x and 100x (events {len(base['events'])} -> {len(base['events']) * 100})",
+        rows,
+    )
+
+
+PAGES = ["overview", "map", "timeline", "mineral", "country", "scenario", "data"]
+
+
+def _apptest(page: str | None):
+    from streamlit.testing.v1 import AppTest
+
+    if page is None:
+        return AppTest.from_file(str(ROOT / "bench" / "floor_page.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.switch_page(f"pages/{page}.py")
+    return at
+
+
+def _rerun_ms(page: str | None, repeat: int = 7) -> float:
+    at = _apptest(page)
+    at.run()
+    times = []
+    days = [dt.date(2025, 6, 1), dt.date(2025, 12, 31)]
+    for i in range(repeat):
+        if page is not None:
+            at.date_input(key="f_as_of").set_value(days[i % 2])
+        t = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times[1:])  # the first change of a date is a cache miss
+
+
+def _bytes_sent(page: str) -> int:
+    at = _apptest(page)
+    at.run()
+    total = 0
+
+    def walk(node) -> None:
+        nonlocal total
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "ByteSize"):
+            total += proto.ByteSize()
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return total
+
+
+def bench_pages(k: int = 1) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        if k > 1:
+            os.environ[DATA_DIR_ENV] = str(write_scaled_data_dir(DATA_DIR, Path(tmp) / "data", k))
+        floor = _rerun_ms(None)
+        rows = []
+        target = 250 if k == 1 else 1000
+        for page in PAGES:
+            ms = _rerun_ms(page)
+            rows.append({"page": page, "warm rerun ms (median)": round(ms, 1), "ratio to floor": round(ms / floor, 1),
+                         f"target <{target} ms": "met" if ms < target else "MISSED"})  # fmt: skip
+        os.environ.pop(DATA_DIR_ENV, None)
+    table(
+        f"Page warm rerun after a filter change, AppTest, {k}x data (floor page: {floor:.1f} ms)",
+        rows,
+    )
+
+
+def bench_bytes() -> None:
+    rows = []
+    for page in PAGES:
+        n = _bytes_sent(page)
+        rows.append(
+            {"page": page, "bytes sent": n, "target <1 MB": "met" if n < 1_000_000 else "MISSED"}
+        )
+    table("Bytes each page sends (element protos: chart specs, tables, text)", rows)
+
+
+def _cold_start(script: str) -> float:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, FLAGS, _free_port
+
+    port = _free_port()
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+                             "--server.address", "127.0.0.1", "--server.port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+            elapsed = time.perf_counter() - started
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return elapsed
+
+
+def bench_cold() -> None:
+    hello = statistics.median(_cold_start("bench/hello_app.py") for _ in range(3))
+    app = statistics.median(_cold_start("app.py") for _ in range(3))
+    table("Cold start: streamlit run to the first chart drawn in Chromium (median of 3)", [
+        {"app": "hello world (one chart)", "seconds": round(hello, 2), "ratio": 1.0, "target <=1.5x": ""},
+        {"app": "dashboard (overview)", "seconds": round(app, 2), "ratio": round(app / hello, 2),
+         "target <=1.5x": "met" if app / hello <= 1.5 else "MISSED"},
+    ])  # fmt: skip
+
+
+def bench_brief() -> None:
+    from analysis import briefing
+
+    pkg = load_package(DATA_DIR)
+    t = time.perf_counter()
+    doc = briefing.mineral_briefing(pkg, "gallium", FILTERS)
+    content = time.perf_counter() - t
+    t = time.perf_counter()
+    data = briefing.build(doc, "pptx")
+    render = time.perf_counter() - t
+    total = content + render
+    table("Briefing: gallium PPTX, one persistent Chromium for all charts", [
+        {"content s": round(content, 2), "render+assemble s": round(render, 2), "total s": round(total, 2),
+         "charts": len(doc.charts), "bytes": len(data), "target <10 s": "met" if total < 10 else "MISSED"},
+    ])  # fmt: skip
+
+
+def main(argv: list[str]) -> None:
+    parts = argv or ["metrics", "pages", "pages100", "bytes", "cold", "brief"]
+    for part in parts:
+        {"metrics": bench_metrics, "pages": bench_pages, "pages100": lambda: bench_pages(100), "bytes": bench_bytes,
+         "cold": bench_cold, "brief": bench_brief}[part]()  # fmt: skip
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
