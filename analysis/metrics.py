@@ -192,6 +192,8 @@ def exposure(
     [0.0, 98.7]
     """
     dates = pd.DatetimeIndex(pd.to_datetime(list(dates)))
+    if not with_controls:
+        return _exposure_from_intervals(production, events, event_types, minerals, dates, year)
     sh = shares(production[(production["year"] == year) & (production["measure"] == "production")])
     sh = sh[~sh["country"].isin(AGGREGATES)]
     main = sh.groupby(["mineral", "stage", "basis"])["denominator"].max().reset_index()
@@ -234,6 +236,89 @@ def exposure(
         out = out.merge(names.reset_index(), on=["mineral", "stage", "date"], how="left")
         out["controls"] = out["controls"].fillna("")
     return out
+
+
+def _main_basis_shares(production: pd.DataFrame, year: int) -> pd.DataFrame:
+    sh = shares(production[(production["year"] == year) & (production["measure"] == "production")])
+    sh = sh[~sh["country"].isin(AGGREGATES)]
+    main = sh.groupby(["mineral", "stage", "basis"])["denominator"].max().reset_index()
+    main = main.sort_values("denominator").groupby(["mineral", "stage"]).tail(1)
+    return sh.merge(main[["mineral", "stage", "basis"]], on=["mineral", "stage", "basis"])
+
+
+def _exposure_from_intervals(
+    production: pd.DataFrame,
+    events: pd.DataFrame,
+    event_types: pd.DataFrame,
+    minerals: pd.DataFrame,
+    dates: pd.DatetimeIndex,
+    year: int,
+) -> pd.DataFrame:
+    """:func:`exposure` for many dates at once, from each measure's in-force spans.
+
+    Each span of a control in force marks the dates it covers for its (actor, mineral) pairs with a
+    difference array over the sorted dates, so the cost grows with spans + dates, not their product.
+    """
+    from analysis.status import status_intervals
+
+    order = np.argsort(dates.to_numpy())
+    sorted_dates = dates.to_numpy()[order]
+    sh = _main_basis_shares(production, year)
+    if sh.empty or len(sorted_dates) == 0:
+        return pd.DataFrame(columns=["mineral", "stage", "date", "exposure", "exposure_all"])
+    spans = status_intervals(
+        events, event_types, pd.Timestamp(sorted_dates[-1]) + pd.Timedelta(days=1)
+    )
+    spans = spans[spans["status"] == "in force"]
+    ev = events.set_index("event_id")
+    spans = spans.assign(
+        actor=spans["event_id"].map(ev["actor"]).astype(object),
+        all_dest=spans["event_id"].map(ev["counterparts"]).eq("ALL").to_numpy(),
+        mineral=spans["event_id"].map(ev["minerals"]).astype(object).str.split(";"),
+    ).explode("mineral")
+    parents = minerals.set_index("mineral_id")["parent"].astype(object)
+    up = spans.assign(mineral=spans["mineral"].map(parents)).dropna(subset=["mineral"])
+    children = minerals.dropna(subset=["parent"])[["mineral_id", "parent"]].astype(object)
+    down = spans.merge(children, left_on="mineral", right_on="parent").drop(
+        columns=["mineral", "parent"]
+    )
+    spans = pd.concat(
+        [spans, up, down.rename(columns={"mineral_id": "mineral"})], ignore_index=True
+    )
+    keys = sh[["country", "mineral"]].astype(object).drop_duplicates().reset_index(drop=True)
+    keys["g"] = np.arange(len(keys))
+    spans = spans.merge(keys, left_on=["actor", "mineral"], right_on=["country", "mineral"])
+    n = len(sorted_dates)
+    covered = np.zeros((len(keys), n + 1), dtype=np.int32)
+    covered_all = np.zeros((len(keys), n + 1), dtype=np.int32)
+    i0 = np.searchsorted(sorted_dates, spans["start"].to_numpy(dtype="datetime64[ns]"), side="left")
+    i1 = np.searchsorted(sorted_dates, spans["end"].to_numpy(dtype="datetime64[ns]"), side="left")
+    g = spans["g"].to_numpy()
+    np.add.at(covered, (g, i0), 1)
+    np.add.at(covered, (g, i1), -1)
+    alld = spans["all_dest"].to_numpy(dtype=bool)
+    np.add.at(covered_all, (g[alld], i0[alld]), 1)
+    np.add.at(covered_all, (g[alld], i1[alld]), -1)
+    on = np.cumsum(covered, axis=1)[:, :n] > 0
+    on_all = np.cumsum(covered_all, axis=1)[:, :n] > 0
+    sh = sh.merge(keys, on=["country", "mineral"])
+    groups = sh[["mineral", "stage"]].drop_duplicates().reset_index(drop=True)
+    groups["k"] = np.arange(len(groups))
+    sh = sh.merge(groups, on=["mineral", "stage"])
+    weights = np.zeros((len(groups), len(keys)))
+    np.add.at(weights, (sh["k"].to_numpy(), sh["g"].to_numpy()), sh["share"].to_numpy(dtype=float))
+    expo = np.minimum(weights @ on, 100.0)
+    expo_all = np.minimum(weights @ on_all, 100.0)
+    out = pd.DataFrame(
+        {
+            "mineral": np.repeat(groups["mineral"].to_numpy(), n),
+            "stage": np.repeat(groups["stage"].to_numpy(), n),
+            "date": np.tile(sorted_dates, len(groups)),
+            "exposure": expo.ravel(),
+            "exposure_all": expo_all.ravel(),
+        }
+    )
+    return out.sort_values(["mineral", "stage", "date"]).reset_index(drop=True)
 
 
 def monthly_dates(start: dt.date, end: dt.date) -> pd.DatetimeIndex:

@@ -191,3 +191,19 @@ def test_every_public_metric_has_a_methodology_section() -> None:
             if f.__module__ == module.__name__ and not n.startswith("_")
         }
         assert public <= documented, f"undocumented in docs/methodology.md: {public - documented}"
+
+
+def test_monthly_exposure_from_intervals_equals_the_date_grid(pkg) -> None:
+    """The fast path for long series gives exactly what evaluating every date gives."""
+    dates = metrics.monthly_dates(
+        pd.Timestamp("2009-01-01").date(), pd.Timestamp("2026-11-28").date()
+    )
+    args = (pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"], dates)
+    grid = metrics.exposure(*args, with_controls=True)[
+        ["mineral", "stage", "date", "exposure", "exposure_all"]
+    ]
+    fast = metrics.exposure(*args, with_controls=False)
+    both = grid.merge(fast, on=["mineral", "stage", "date"], suffixes=("_grid", "_fast"))
+    assert len(both) == len(grid) == len(fast)
+    assert (both["exposure_grid"] - both["exposure_fast"]).abs().max() < 1e-9
+    assert (both["exposure_all_grid"] - both["exposure_all_fast"]).abs().max() < 1e-9

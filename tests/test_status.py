@@ -140,3 +140,16 @@ def test_a_lifted_measure_stays_lifted(announced, lift_after, probe) -> None:
         assert status == "lifted"
     elif pd.Timestamp(probe) >= start:
         assert status == "in force"
+
+
+def test_spans_agree_with_the_status_on_every_month(pkg) -> None:
+    """status_intervals only evaluates change dates; every month start must fall in a span of its status."""
+    until = pd.Timestamp("2026-12-31")
+    months = pd.date_range("2009-01-01", until, freq="MS")
+    grid = status_grid(pkg["events"], pkg["event_types"], months)
+    grid = grid[grid["status"].astype(str) != "not announced"]
+    spans = status_intervals(pkg["events"], pkg["event_types"], until)
+    joined = grid.merge(spans, on="event_id", suffixes=("", "_span"))
+    inside = joined[(joined["start"] <= joined["date"]) & (joined["date"] < joined["end"])]
+    assert len(inside) == len(grid)
+    assert (inside["status"].astype(str) == inside["status_span"]).all()
