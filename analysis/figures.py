@@ -12,6 +12,12 @@ from analysis.palette import EVENT_TYPE_COLOURS, EVENT_TYPE_SYMBOLS, STATUS_COLO
 FONT = "Arial, Helvetica, sans-serif"
 
 
+def source_note(text: str, yshift: int) -> dict:
+    """The one-line source under a chart (every chart carries one)."""
+    return {"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": yshift,
+            "showarrow": False, "font": {"size": 11, "color": "#555"}, "xanchor": "left"}  # fmt: skip
+
+
 def _lanes(events: pd.DataFrame, lane: str) -> pd.DataFrame:
     if lane == "mineral":
         out = events.assign(lane=events["minerals"].fillna("").str.split(";")).explode("lane")
@@ -103,19 +109,7 @@ def timeline_figure(
             "categoryorder": "array",
             "categoryarray": lanes,
         },
-        annotations=[
-            {
-                "text": source_line,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 0,
-                "yshift": -62,
-                "showarrow": False,
-                "font": {"size": 11, "color": "#555"},
-                "xanchor": "left",
-            }
-        ],
+        annotations=[source_note(source_line, yshift=-62)],
     )
     return fig
 
@@ -126,20 +120,7 @@ def _base_layout(fig: go.Figure, title: str, source_line: str, height: int = 420
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 120},
         font={"family": FONT, "size": 13},
-        annotations=[
-            *fig.layout.annotations,
-            {
-                "text": source_line,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 0,
-                "yshift": -105,
-                "showarrow": False,
-                "font": {"size": 11, "color": "#555"},
-                "xanchor": "left",
-            },
-        ],
+        annotations=[*fig.layout.annotations, source_note(source_line, yshift=-105)],
     )
     return fig
 
