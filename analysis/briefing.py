@@ -89,6 +89,24 @@ def _shapes(pkg: DataPackage) -> dict:
     return json.loads(pkg.path("country_shapes").read_text(encoding="utf-8"))
 
 
+def _topic_briefing(
+    pkg: DataPackage,
+    filters: Filters,
+    title: str,
+    numbers: list[tuple[str, str]],
+    charts: list[tuple[str, go.Figure]],
+    events: pd.DataFrame,
+    empty_note: str,
+) -> Briefing:
+    """A mineral or country briefing: the title slide names the filters, date and dataset version."""
+    return Briefing(
+        title=title,
+        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Dataset v{pkg.version}.",
+        as_of=filters.as_of, version=pkg.version, numbers=numbers, charts=charts,
+        events=_event_rows(events), sources=_sources(events), notes=[] if len(events) else [empty_note],
+    )  # fmt: skip
+
+
 def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefing:
     """A briefing on one mineral: concentration, exposure over time, producers map, events."""
     prof = views.mineral_profile(pkg, mineral, filters)
@@ -131,17 +149,9 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
         numbers.append(("U.S. net import reliance, 2024", shown))
     numbers.append(("Events on record", str(len(prof.events) + len(prof.deals))))
     events = pd.concat([prof.events, prof.deals])
-    notes = (
-        []
-        if len(events)
-        else [f"No deal or export-control event on {prof.name.lower()} matches these filters."]
-    )
-    return Briefing(
-        title=f"{prof.name}: supply, export controls and deals",
-        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Dataset v{pkg.version}.",
-        as_of=filters.as_of, version=pkg.version, numbers=numbers, charts=charts[:5],
-        events=_event_rows(events), sources=_sources(events), notes=notes,
-    )  # fmt: skip
+    empty = f"No deal or export-control event on {prof.name.lower()} matches these filters."
+    title = f"{prof.name}: supply, export controls and deals"
+    return _topic_briefing(pkg, filters, title, numbers, charts[:5], events, empty)
 
 
 def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
@@ -183,17 +193,9 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
         ("Controls by others naming it", str(int((prof.targeted["scope"] == "named").sum()))),
         ("Deals it joined", str(len(prof.deals))),
     ]
-    notes = (
-        []
-        if len(events)
-        else [f"No deal or export-control event involving {prof.name} matches these filters."]
-    )
-    return Briefing(
-        title=f"{prof.name}: minerals, export controls and deals",
-        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Dataset v{pkg.version}.",
-        as_of=filters.as_of, version=pkg.version, numbers=numbers, charts=charts,
-        events=_event_rows(events), sources=_sources(events), notes=notes,
-    )  # fmt: skip
+    empty = f"No deal or export-control event involving {prof.name} matches these filters."
+    title = f"{prof.name}: minerals, export controls and deals"
+    return _topic_briefing(pkg, filters, title, numbers, charts, events, empty)
 
 
 def scenario_briefing(
