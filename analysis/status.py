@@ -18,42 +18,146 @@ Rules, for a measure M on date d (a lifecycle event "starts" on its ``effective`
   with no end date is open-ended
 * otherwise                                         -> ``in force``
 
-Exemptions and amendments leave the status as it is. Everything is vectorised over
-(measure x date) pairs; there is no Python loop over events or dates.
+Exemptions and amendments leave the status as it is. Ids are resolved to integer positions once
+per call (:class:`EventIndex`); the rules are then array operations over (measure x date) pairs,
+with no Python loop over events or dates and no join on string ids.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 STATUSES = ("not announced", "announced", "in force", "suspended", "lifted", "replaced", "expired")
 ACTIVE = "in force"
+_CODE = {name: i for i, name in enumerate(STATUSES)}
+_NAT = np.iinfo(np.int64).min
+_DAY = 86_400 * 10**9
 
 
-def _start(frame: pd.DataFrame) -> pd.Series:
-    return frame["effective"].fillna(frame["announced"])
+def _ns(values: object) -> np.ndarray:
+    """Dates as int64 nanoseconds; missing dates become ``_NAT`` (the smallest int64)."""
+    return np.asarray(pd.to_datetime(pd.Series(values)), dtype="datetime64[ns]").view(np.int64)
 
 
-def _categories(events: pd.DataFrame, event_types: pd.DataFrame) -> pd.DataFrame:
-    lookup = event_types.set_index("event_type")
-    cols = ["event_id", "event_type", "relates_to", "announced", "effective", "ends"]
-    out = events[cols].copy()
-    # Ids as NumPy objects: joins on them are several times faster than on Arrow-backed strings.
-    for col in ("event_id", "event_type", "relates_to"):
-        out[col] = out[col].astype(object).where(out[col].notna(), None)
-    out["category"] = out["event_type"].map(lookup["category"].astype(object))
-    out["effect"] = out["event_type"].map(lookup["effect"].astype(object))
-    out["start"] = _start(out)
-    return out
+@dataclass(frozen=True)
+class EventIndex:
+    """The events as plain arrays: what the status rules need, with ids resolved to positions.
+
+    Built once per call in a few milliseconds; every rule below is then integer-array work
+    (no joins on string ids), which keeps the cost flat as the events table grows.
+    """
+
+    ids: np.ndarray  # event_id, object
+    control: np.ndarray  # bool: category == control
+    lifecycle: np.ndarray  # bool: category == lifecycle
+    effect: np.ndarray  # object: suspend, extend, lift, replace, ... or None
+    announced: np.ndarray  # int64 ns
+    start: np.ndarray  # int64 ns: effective, else announced
+    ends: np.ndarray  # int64 ns, _NAT when open-ended
+    effective: np.ndarray  # int64 ns, _NAT when not given
+    target: np.ndarray  # position of relates_to in ids, -1 when none
+
+    @classmethod
+    def build(cls, events: pd.DataFrame, event_types: pd.DataFrame) -> EventIndex:
+        ids = events["event_id"].to_numpy(dtype=object)
+        codes, kinds = pd.factorize(events["event_type"])
+        lookup = event_types.set_index("event_type")
+        category = np.append(lookup["category"].reindex(kinds).to_numpy(dtype=object), None)[codes]
+        effect = np.append(lookup["effect"].reindex(kinds).to_numpy(dtype=object), None)[codes]
+        effect = np.where(pd.isna(effect), None, effect)
+        announced = _ns(events["announced"])
+        effective = _ns(events["effective"])
+        relates = events["relates_to"].to_numpy(dtype=object)
+        target = pd.Index(ids).get_indexer(np.where(pd.isna(relates), None, relates))
+        return cls(
+            ids=ids,
+            control=category == "control",
+            lifecycle=category == "lifecycle",
+            effect=effect,
+            announced=announced,
+            start=np.where(effective == _NAT, announced, effective),
+            ends=_ns(events["ends"]),
+            effective=effective,
+            target=target,
+        )
+
+    def acting(self, effect: str) -> np.ndarray:
+        """Positions of lifecycle events with this effect that act on some event."""
+        return np.flatnonzero(self.lifecycle & (self.effect == effect) & (self.target >= 0))
 
 
-def _latest(pairs: pd.DataFrame, key: str, value: str) -> pd.Series:
-    """Max of ``value`` per ``key`` (the grid row id), NaT where none."""
-    if pairs.empty:
-        return pd.Series(dtype="datetime64[ns]")
-    return pairs.groupby(key)[value].max()
+def _pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with ``left[i] == right[j]``: an inner join of two integer key arrays."""
+    order = np.argsort(right, kind="stable")
+    keys = right[order]
+    lo = np.searchsorted(keys, left, side="left")
+    count = np.searchsorted(keys, left, side="right") - lo
+    i = np.repeat(np.arange(len(left)), count)
+    offset = np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count)
+    return i, order[np.repeat(lo, count) + offset]
+
+
+def _status_codes(ix: EventIndex, measure: np.ndarray, date: np.ndarray) -> np.ndarray:
+    """Status code (index into ``STATUSES``) of each (measure position, date in ns) pair."""
+    n = len(measure)
+    # The measure's end: its own, or the latest end of an extension of it announced by the date.
+    ext = ix.acting("extend")
+    row, k = _pairs(measure, ix.target[ext])
+    keep = ix.announced[ext[k]] <= date[row]
+    extended = np.full(n, _NAT)
+    np.maximum.at(extended, row[keep], ix.ends[ext[k[keep]]])
+    end = np.where(extended != _NAT, extended, ix.ends[measure])
+
+    def started(effect: str) -> np.ndarray:
+        acts = ix.acting(effect)
+        r, j = _pairs(measure, ix.target[acts])
+        hit = np.zeros(n, dtype=bool)
+        hit[r[ix.start[acts[j]] <= date[r]]] = True
+        return hit
+
+    # Suspensions running on the date, each with its end extended or cut short by a lifting.
+    susp = ix.acting("suspend")
+    row, k = _pairs(measure, ix.target[susp])
+    on = ix.start[susp[k]] <= date[row]
+    row, s = row[on], susp[k[on]]
+    s_ext_row, j = _pairs(s, ix.target[ext])
+    keep = ix.announced[ext[j]] <= date[row[s_ext_row]]
+    s_extended = np.full(len(s), _NAT)
+    np.maximum.at(s_extended, s_ext_row[keep], ix.ends[ext[j[keep]]])
+    s_end = np.where(s_extended != _NAT, s_extended, ix.ends[s])
+    lifts = ix.acting("lift")
+    s_lift_row, j = _pairs(s, ix.target[lifts])
+    keep = ix.start[lifts[j]] <= date[row[s_lift_row]]
+    lifted_on = np.full(len(s), np.iinfo(np.int64).max)
+    np.minimum.at(lifted_on, s_lift_row[keep], ix.start[lifts[j[keep]]])
+    s_end = np.where(lifted_on != np.iinfo(np.int64).max, lifted_on - _DAY, s_end)
+    running = (s_end == _NAT) | (date[row] <= s_end)
+    suspended = np.zeros(n, dtype=bool)
+    suspended[row[running]] = True
+
+    code = np.full(n, _CODE["in force"], dtype=np.int8)
+    code[suspended] = _CODE["suspended"]
+    code[(end != _NAT) & (end < date)] = _CODE["expired"]
+    code[started("replace")] = _CODE["replaced"]
+    code[started("lift")] = _CODE["lifted"]
+    code[date < ix.start[measure]] = _CODE["announced"]
+    code[date < ix.announced[measure]] = _CODE["not announced"]
+    return code
+
+
+def _frame(ix: EventIndex, measure: np.ndarray, date: np.ndarray) -> pd.DataFrame:
+    code = _status_codes(ix, measure, date)
+    return pd.DataFrame(
+        {
+            "event_id": ix.ids[measure],
+            "date": date.view("datetime64[ns]").astype("datetime64[us]"),
+            "status": pd.Categorical.from_codes(code, categories=STATUSES),
+        }
+    )
 
 
 def status_grid(
@@ -72,100 +176,24 @@ def status_grid(
     >>> grid["status"].tolist()
     ['in force', 'suspended', 'in force']
     """
-    dates = pd.DatetimeIndex(pd.to_datetime(list(dates))).unique().sort_values()
-    ev = _categories(events, event_types)
-    measures = ev.loc[ev["category"] == "control", ["event_id"]]
-    return status_pairs(
-        events, event_types, measures.merge(pd.DataFrame({"date": dates}), how="cross"), ev
-    )
+    days = np.unique(_ns(list(dates)))
+    ix = EventIndex.build(events, event_types)
+    measures = np.flatnonzero(ix.control)
+    return _frame(ix, np.repeat(measures, len(days)), np.tile(days, len(measures)))
 
 
 def status_pairs(
-    events: pd.DataFrame,
-    event_types: pd.DataFrame,
-    pairs: pd.DataFrame,
-    categorised: pd.DataFrame | None = None,
+    events: pd.DataFrame, event_types: pd.DataFrame, pairs: pd.DataFrame
 ) -> pd.DataFrame:
-    """Status of given (measure, date) pairs: ``pairs`` has columns ``event_id`` and ``date``."""
-    ev = _categories(events, event_types) if categorised is None else categorised
-    measures = ev.loc[ev["category"] == "control", ["event_id", "announced", "start", "ends"]]
-    grid = (
-        pairs[["event_id", "date"]]
-        .astype({"event_id": object})
-        .merge(measures, on="event_id")[["event_id", "announced", "start", "ends", "date"]]
-    )
-    grid["row"] = range(len(grid))
-    life = ev.loc[
-        ev["category"] == "lifecycle",
-        ["event_id", "effect", "relates_to", "announced", "start", "ends"],
-    ]
+    """Status of given (measure, date) pairs: ``pairs`` has columns ``event_id`` and ``date``.
 
-    def acting_on(effect: str, target_col: str = "event_id") -> pd.DataFrame:
-        """Lifecycle events of one effect joined to the grid rows of the event they act on."""
-        sub = life[life["effect"] == effect].rename(
-            columns={
-                "event_id": "life_id",
-                "announced": "l_announced",
-                "start": "l_start",
-                "ends": "l_ends",
-            }
-        )
-        return grid[["row", target_col, "date"]].merge(
-            sub, left_on=target_col, right_on="relates_to"
-        )
-
-    # End of the measure: its own `ends`, or the latest extension of it announced by the date.
-    ext = acting_on("extend")
-    ext = ext[ext["l_announced"] <= ext["date"]]
-    end = grid["ends"].copy()
-    later = _latest(ext, "row", "l_ends").reindex(grid["row"]).to_numpy()
-    end = end.where(pd.isna(later), pd.Series(later, index=grid.index))
-
-    lifted = acting_on("lift")
-    lifted = lifted.loc[lifted["l_start"] <= lifted["date"], "row"].unique()
-    replaced = acting_on("replace")
-    replaced = replaced.loc[replaced["l_start"] <= replaced["date"], "row"].unique()
-
-    # Suspensions of the measure, each with its own end (extended or lifted as of the date).
-    susp = acting_on("suspend")
-    susp = susp[susp["l_start"] <= susp["date"]]
-    if not susp.empty:
-        s_ext = susp[["row", "life_id", "date"]].merge(
-            life[life["effect"] == "extend"][["relates_to", "announced", "ends"]],
-            left_on="life_id",
-            right_on="relates_to",
-        )
-        s_ext = s_ext[s_ext["announced"] <= s_ext["date"]].groupby(["row", "life_id"])["ends"].max()
-        s_lift = susp[["row", "life_id", "date"]].merge(
-            life[life["effect"] == "lift"][["relates_to", "start"]],
-            left_on="life_id",
-            right_on="relates_to",
-        )
-        s_lift = (
-            s_lift[s_lift["start"] <= s_lift["date"]].groupby(["row", "life_id"])["start"].min()
-        )
-        s_lift = s_lift - pd.Timedelta(days=1)  # lifted on day L: the suspension's last day is L-1
-        key = pd.MultiIndex.from_frame(susp[["row", "life_id"]])
-        s_end = pd.Series(susp["l_ends"].to_numpy(), index=key)
-        s_end = s_end.where(~s_ext.reindex(key).notna().to_numpy(), s_ext.reindex(key).to_numpy())
-        lifted_at = s_lift.reindex(key)
-        s_end = s_end.where(lifted_at.isna().to_numpy(), lifted_at.to_numpy())
-        s_end_values = pd.to_datetime(s_end.to_numpy())
-        active = pd.isna(s_end_values) | (susp["date"].to_numpy() <= s_end_values)
-        suspended = susp.loc[active, "row"].unique()
-    else:
-        suspended = []
-
-    status = pd.Series(ACTIVE, index=grid.index, dtype="object")
-    status[grid["row"].isin(suspended).to_numpy()] = "suspended"
-    status[(end.notna() & (end < grid["date"])).to_numpy()] = "expired"
-    status[grid["row"].isin(replaced).to_numpy()] = "replaced"
-    status[grid["row"].isin(lifted).to_numpy()] = "lifted"
-    status[(grid["date"] < grid["start"]).to_numpy()] = "announced"
-    status[(grid["date"] < grid["announced"]).to_numpy()] = "not announced"
-    out = pd.DataFrame({"event_id": grid["event_id"], "date": grid["date"], "status": status})
-    out["status"] = pd.Categorical(out["status"], categories=STATUSES)
-    return out.reset_index(drop=True)
+    Pairs whose ``event_id`` is not a control measure are left out; the others keep their order.
+    """
+    ix = EventIndex.build(events, event_types)
+    pos = pd.Index(ix.ids).get_indexer(pairs["event_id"].to_numpy(dtype=object))
+    keep = pos >= 0
+    keep[keep] = ix.control[pos[keep]]
+    return _frame(ix, pos[keep], _ns(pairs["date"])[keep])
 
 
 def measure_status(
@@ -201,40 +229,47 @@ def status_intervals(
     status ``not announced`` are left out. A measure's status can only change on its own dates or
     those of the lifecycle events acting on it, so only those (measure, date) pairs are evaluated.
     """
-    until = pd.Timestamp(until)
-    ev = _categories(events, event_types)
-    # A measure's status can only change on its own dates or on those of the events acting on it
-    # (and of events acting on those, such as an extension of a suspension).
-    cols = ["measure", "announced", "effective", "ends"]
-    own = ev[["event_id", "announced", "effective", "ends"]].set_axis(cols, axis=1)
-    life = ev.loc[
-        ev["category"] == "lifecycle", ["event_id", "relates_to", "announced", "effective", "ends"]
-    ]
-    first = life.rename(columns={"relates_to": "measure"})[cols]
-    links = life[["event_id", "relates_to"]].rename(
-        columns={"event_id": "mid", "relates_to": "measure"}
+    until_ns = int(_ns([pd.Timestamp(until)])[0])
+    ix = EventIndex.build(events, event_types)
+    # Change dates: a measure's own dates, those of events acting on it, and those of events
+    # acting on those (an extension or lifting of a suspension).
+    life = np.flatnonzero(ix.lifecycle & (ix.target >= 0))
+    first = ix.target[life]
+    via = life[ix.lifecycle[first]]
+    owner = np.concatenate([np.arange(len(ix.ids)), first, ix.target[ix.target[via]]])
+    source = np.concatenate([np.arange(len(ix.ids)), life, via])
+    after_end = np.where(ix.ends[source] == _NAT, _NAT, ix.ends[source] + _DAY)
+    measure = np.concatenate([owner, owner, owner])
+    date = np.concatenate([ix.announced[source], ix.effective[source], after_end])
+    keep = (measure >= 0) & (date != _NAT) & (date <= until_ns)
+    keep[keep] = ix.control[measure[keep]]
+    controls = np.flatnonzero(ix.control)
+    measure = np.concatenate([measure[keep], controls])
+    date = np.concatenate([date[keep], np.full(len(controls), until_ns)])
+    rank = np.zeros(len(ix.ids), dtype=np.int64)
+    rank[controls[np.argsort(ix.ids[controls].astype(str), kind="stable")]] = np.arange(
+        len(controls)
     )
-    second = life.merge(links, left_on="relates_to", right_on="mid")[cols]
-    linked = pd.concat([own, first, second], ignore_index=True)
-    stamps = pd.concat(
-        [
-            linked[["measure", "announced"]].set_axis(["event_id", "date"], axis=1),
-            linked[["measure", "effective"]].set_axis(["event_id", "date"], axis=1),
-            linked[["measure", "ends"]]
-            .set_axis(["event_id", "date"], axis=1)
-            .assign(date=lambda d: d["date"] + pd.Timedelta(days=1)),
-        ]
-    ).dropna()
-    measures = ev.loc[ev["category"] == "control", "event_id"]
-    pairs = pd.concat(
-        [stamps[stamps["date"] <= until], pd.DataFrame({"event_id": measures, "date": until})]
+    order = np.lexsort((date, rank[measure]))
+    measure, date = measure[order], date[order]
+    fresh = np.ones(len(measure), dtype=bool)
+    fresh[1:] = (measure[1:] != measure[:-1]) | (date[1:] != date[:-1])
+    measure, date = measure[fresh], date[fresh]
+    code = _status_codes(ix, measure, date)
+    change = np.ones(len(measure), dtype=bool)
+    change[1:] = (measure[1:] != measure[:-1]) | (code[1:] != code[:-1])
+    idx = np.flatnonzero(change)
+    end = np.append(date[idx[1:]], until_ns)
+    last = np.append(measure[idx[1:]] != measure[idx[:-1]], True)
+    end = np.where(last, until_ns, end)
+    start = date[idx]
+    keep = (code[idx] != _CODE["not announced"]) & (end > start)
+    idx, start, end = idx[keep], start[keep], end[keep]
+    return pd.DataFrame(
+        {
+            "event_id": ix.ids[measure[idx]],
+            "status": pd.array(np.asarray(STATUSES, dtype=object)[code[idx]], dtype="str"),
+            "start": start.view("datetime64[ns]").astype("datetime64[us]"),
+            "end": end.view("datetime64[ns]").astype("datetime64[us]"),
+        }
     )
-    pairs = pairs[pairs["event_id"].isin(set(measures))].drop_duplicates()
-    grid = status_pairs(events, event_types, pairs, ev).sort_values(["event_id", "date"])
-    grid["status"] = grid["status"].astype(str)
-    change = grid["status"].ne(grid.groupby("event_id")["status"].shift())
-    spans = grid[change].copy()
-    spans["end"] = spans.groupby("event_id")["date"].shift(-1).fillna(until)
-    spans = spans.rename(columns={"date": "start"})
-    spans = spans[(spans["status"] != "not announced") & (spans["end"] > spans["start"])]
-    return spans[["event_id", "status", "start", "end"]].reset_index(drop=True)
