@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.filters import mineral_family
-from analysis.status import status_grid
+from analysis.status import ACTIVE, ACTIVE_CODE, EventIndex, status_intervals
 
 AGGREGATES = ("WLD", "OTHER")
 ROUNDING_TOLERANCE = 1.05
@@ -49,28 +49,31 @@ def shares(production: pd.DataFrame) -> pd.DataFrame:
     [['CHN', 98.68], ['JPN', 0.39]]
     """
     prod = production[production["quantity"].notna()]
-    prod = prod.assign(quantity=prod["quantity"].astype(float), country=prod["country"].astype(str))
-    world = prod[prod["country"] == "WLD"].groupby(GROUP_KEY)["quantity"].max().rename("world")
-    parts = prod[prod["country"] != "WLD"]
-    listed = parts.groupby(GROUP_KEY)["quantity"].sum().rename("listed")
-    den = pd.concat([world, listed], axis=1)
-    den = den.astype(float)
-    use_world = (
-        den["world"].notna() & (den["listed"] <= den["world"] * ROUNDING_TOLERANCE)
-    ).to_numpy(dtype=bool)
-    den["denominator"] = np.where(use_world, den["world"], den["listed"])
-    den["denominator_basis"] = np.where(use_world, "world total", "sum of listed rows")
-    out = parts.merge(den.reset_index(), on=GROUP_KEY, how="left")
-    out = out[out["denominator"] > 0]
-    out["share"] = (100 * out["quantity"].astype(float) / out["denominator"].astype(float)).clip(
-        upper=100
-    )
-    cols = [*GROUP_KEY, "country", "quantity", "unit", "share", "denominator", "denominator_basis"]
-    return (
-        out[[c for c in cols if c in out.columns]]
-        .sort_values([*GROUP_KEY, "share"], ascending=[True] * 5 + [False])
-        .reset_index(drop=True)
-    )
+    group = prod.groupby(GROUP_KEY, sort=True).ngroup().to_numpy()  # -1 where a key is missing
+    quantity = prod["quantity"].to_numpy(dtype=float, na_value=np.nan)
+    world_row = prod["country"].eq("WLD").fillna(False).to_numpy(dtype=bool)
+    n = int(group.max()) + 1 if len(group) else 0
+    is_world = world_row & (group >= 0)
+    is_part = ~world_row & (group >= 0)
+    world = np.full(n, np.nan)
+    np.fmax.at(world, group[is_world], quantity[is_world])
+    listed = np.bincount(group[is_part], weights=quantity[is_part], minlength=n)
+    with np.errstate(invalid="ignore"):
+        use_world = ~np.isnan(world) & (listed <= world * ROUNDING_TOLERANCE)
+    denominator = np.where(use_world, world, listed)
+    rows = np.flatnonzero(is_part)
+    rows = rows[denominator[group[rows]] > 0]
+    g = group[rows]
+    share = np.minimum(100 * quantity[rows] / denominator[g], 100.0)
+    order = np.lexsort((-share, g))  # by group key, then largest share first (stable on ties)
+    cols = [*GROUP_KEY, "country", "quantity", "unit"]
+    out = prod[[c for c in cols if c in prod.columns]].iloc[rows[order]].reset_index(drop=True)
+    out["country"] = out["country"].astype(str)
+    out["quantity"] = quantity[rows[order]]
+    out["share"] = share[order]
+    out["denominator"] = denominator[g[order]]
+    out["denominator_basis"] = np.where(use_world[g[order]], "world total", "sum of listed rows")
+    return out
 
 
 def concentration(production: pd.DataFrame) -> pd.DataFrame:
@@ -88,23 +91,26 @@ def concentration(production: pd.DataFrame) -> pd.DataFrame:
     [[4926.0, 69.2, 'CHN', 80.8]]
     """
     sh = shares(production)
-    countries = sh[~sh["country"].isin(AGGREGATES)].copy()
-    countries["sq"] = countries["share"] ** 2
-    countries["rank"] = countries.groupby(GROUP_KEY)["share"].rank(method="first", ascending=False)
-    agg = countries.groupby(GROUP_KEY).agg(
-        hhi=("sq", "sum"),
-        top1=("share", "max"),
-        producers=("country", "nunique"),
+    countries = sh[~sh["country"].isin(AGGREGATES)].reset_index(drop=True)
+    cols = [*GROUP_KEY, "hhi", "top1", "producers", "top3", "top1_country", "denominator_basis"]
+    if countries.empty:
+        return pd.DataFrame(columns=cols)
+    # Rows come sorted by group, largest share first: a group's first row is its largest producer.
+    group = countries.groupby(GROUP_KEY, sort=False).ngroup().to_numpy()
+    first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    rank = np.arange(len(group)) - first[group]
+    share = countries["share"].to_numpy(dtype=float)
+    n = len(first)
+    country = pd.factorize(countries["country"])[0]
+    pairs = np.unique(group.astype(np.int64) * (country.max() + 1) + country)
+    out = countries.iloc[first][[*GROUP_KEY, "country", "share", "denominator_basis"]]
+    out = out.rename(columns={"country": "top1_country", "share": "top1"}).reset_index(drop=True)
+    out["hhi"] = np.minimum(np.bincount(group, weights=share**2, minlength=n), 10_000)
+    out["producers"] = np.bincount(pairs // (country.max() + 1), minlength=n)
+    out["top3"] = np.minimum(
+        np.bincount(group[rank < 3], weights=share[rank < 3], minlength=n), 100
     )
-    agg["top3"] = (
-        countries[countries["rank"] <= 3].groupby(GROUP_KEY)["share"].sum().clip(upper=100)
-    )
-    first = countries[countries["rank"] == 1].set_index(GROUP_KEY)["country"]
-    agg["top1_country"] = first
-    agg["hhi"] = agg["hhi"].clip(upper=10_000)
-    basis = sh.groupby(GROUP_KEY)["denominator_basis"].first()
-    agg["denominator_basis"] = basis
-    return agg.reset_index()
+    return out[cols]
 
 
 def concentration_for(
@@ -115,12 +121,15 @@ def concentration_for(
     When a stage has several bases (e.g. ilmenite and rutile), the one with the largest world
     total is used. Raises ``KeyError`` when there is no such combination.
     """
-    rows = concentration(production)
-    pick = rows[(rows["mineral"] == mineral) & (rows["stage"] == stage) & (rows["year"] == year)]
+    production = production[
+        (production["mineral"] == mineral)
+        & (production["stage"] == stage)
+        & (production["year"] == year)
+    ]
+    pick = concentration(production)
     if pick.empty:
         raise KeyError((mineral, stage, year))
     sh = shares(production)
-    sh = sh[(sh["mineral"] == mineral) & (sh["stage"] == stage) & (sh["year"] == year)]
     main_basis = sh.groupby("basis")["denominator"].max().idxmax()
     return pick[pick["basis"] == main_basis].iloc[0], sh[sh["basis"] == main_basis].reset_index(
         drop=True
@@ -139,26 +148,48 @@ def controls_in_force(
     (``terbium``) counts for its group. Columns: ``date``, ``event_id``, ``actor``, ``mineral``,
     ``event_type``, ``all_destinations``.
     """
-    grid = status_grid(events, event_types, dates)
-    active = grid[grid["status"] == "in force"]
-    ev = events.set_index("event_id")
-    active = active.assign(
-        actor=active["event_id"].map(ev["actor"]),
-        event_type=active["event_id"].map(ev["event_type"]),
-        minerals=active["event_id"].map(ev["minerals"]),
-        all_destinations=active["event_id"].map(ev["counterparts"]).eq("ALL"),
+    ix = EventIndex.build(events, event_types)
+    days = ix.days(dates)
+    measures = np.flatnonzero(ix.control)
+    measure = np.repeat(measures, len(days))
+    day = np.tile(days, len(measures))
+    on = ix.status_codes(measure, day) == ACTIVE_CODE
+    measure, day = measure[on], day[on]
+    row, mineral = _family_rows(events["minerals"].to_numpy(dtype=object)[measure], minerals)
+    pos = measure[row]
+    pick = events[["actor", "event_type", "counterparts"]].iloc[pos].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "date": day[row].view("datetime64[ns]").astype("datetime64[us]"),
+            "event_id": ix.ids[pos],
+            "actor": pick["actor"],
+            "mineral": mineral,
+            "event_type": pick["event_type"],
+            "all_destinations": pick["counterparts"].eq("ALL").fillna(False).to_numpy(dtype=bool),
+        }
     )
-    active = active.assign(mineral=active["minerals"].str.split(";")).explode("mineral")
-    parents = minerals.set_index("mineral_id")["parent"]
-    up = active.assign(mineral=active["mineral"].map(parents)).dropna(subset=["mineral"])
-    down_map = minerals.dropna(subset=["parent"])[["mineral_id", "parent"]]
-    down = active.merge(down_map, left_on="mineral", right_on="parent").drop(
-        columns=["mineral", "parent"]
+
+
+def _family_rows(listed: np.ndarray, minerals: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Row numbers and mineral ids for each ``;``-separated list, with groups and members added.
+
+    A row naming ``terbium`` also gets ``rare_earths`` (its group), and one naming
+    ``rare_earths`` gets every member. Pairs come once each, in list order, then groups, then
+    members.
+    """
+    named = pd.DataFrame(
+        {"row": np.arange(len(listed)), "mineral": pd.Series(listed, dtype=object)}
     )
-    down = down.rename(columns={"mineral_id": "mineral"})
-    out = pd.concat([active, up, down], ignore_index=True)
-    cols = ["date", "event_id", "actor", "mineral", "event_type", "all_destinations"]
-    return out[cols].drop_duplicates().reset_index(drop=True)
+    named = named.assign(mineral=named["mineral"].str.split(";")).explode("mineral")
+    named = named[named["mineral"].notna() & (named["mineral"] != "")]
+    parents = minerals.set_index("mineral_id")["parent"].astype(object)
+    up = named.assign(mineral=named["mineral"].map(parents)).dropna(subset=["mineral"])
+    children = minerals.dropna(subset=["parent"])[["mineral_id", "parent"]].astype(object)
+    down = named.merge(children, left_on="mineral", right_on="parent")[["row", "mineral_id"]]
+    both = pd.concat(
+        [named, up, down.rename(columns={"mineral_id": "mineral"})], ignore_index=True
+    ).drop_duplicates()
+    return both["row"].to_numpy(dtype=np.int64), both["mineral"].to_numpy(dtype=object)
 
 
 def exposure(
@@ -191,134 +222,105 @@ def exposure(
     >>> out["exposure"].round(1).tolist()
     [0.0, 98.7]
     """
-    dates = pd.DatetimeIndex(pd.to_datetime(list(dates)))
-    if not with_controls:
-        return _exposure_from_intervals(production, events, event_types, minerals, dates, year)
-    sh = shares(production[(production["year"] == year) & (production["measure"] == "production")])
-    sh = sh[~sh["country"].isin(AGGREGATES)]
-    main = sh.groupby(["mineral", "stage", "basis"])["denominator"].max().reset_index()
-    main = (
-        main.sort_values("denominator")
-        .groupby(["mineral", "stage"])
-        .tail(1)[["mineral", "stage", "basis"]]
-    )
-    sh = sh.merge(main, on=["mineral", "stage", "basis"])
-    ctl = controls_in_force(events, event_types, minerals, dates)
-    frame = sh[["mineral", "stage", "country", "share"]].merge(
-        pd.DataFrame({"date": dates}), how="cross"
-    )
-    per_country = (
-        ctl.groupby(["date", "actor", "mineral"])
-        .agg(any_control=("event_id", "size"), all_dest=("all_destinations", "any"))
-        .reset_index()
-        .rename(columns={"actor": "country"})
-    )
-    frame = frame.merge(per_country, on=["date", "country", "mineral"], how="left")
-    frame["covered"] = frame["any_control"].fillna(0) > 0
-    frame["covered_all"] = frame["all_dest"].fillna(False).astype(bool)
-    frame["share_covered"] = frame["share"].where(frame["covered"], 0.0)
-    frame["share_covered_all"] = frame["share"].where(frame["covered_all"], 0.0)
-    out = frame.groupby(["mineral", "stage", "date"]).agg(
-        exposure=("share_covered", "sum"), exposure_all=("share_covered_all", "sum")
-    )
-    out[["exposure", "exposure_all"]] = out[["exposure", "exposure_all"]].clip(upper=100)
-    out = out.reset_index()
+    days = EventIndex.days(dates)
+    sh = _main_basis_shares(production, year)
+    columns = ["mineral", "stage", "date", "exposure", "exposure_all"]
+    if sh.empty or len(days) == 0:
+        return pd.DataFrame(columns=columns + (["controls"] if with_controls else []))
+    keys = sh[["country", "mineral"]].astype(object).drop_duplicates().reset_index(drop=True)
+    keys["key"] = np.arange(len(keys))
     if with_controls:
-        counted = frame.loc[frame["covered"], ["mineral", "stage", "date", "country"]].merge(
-            ctl.rename(columns={"actor": "country"})[["date", "country", "mineral", "event_id"]]
+        ctl = controls_in_force(events, event_types, minerals, dates)
+        hits = ctl.astype({"actor": object, "mineral": object}).merge(
+            keys, left_on=["actor", "mineral"], right_on=["country", "mineral"]
         )
-        names = counted.drop_duplicates(["mineral", "stage", "date", "event_id"]).sort_values(
-            "event_id"
+        col = np.searchsorted(days, _as_ns(hits["date"]))
+        on = np.zeros((len(keys), len(days)), dtype=bool)
+        on_all = np.zeros_like(on)
+        on[hits["key"].to_numpy(), col] = True
+        alld = hits["all_destinations"].to_numpy(dtype=bool)
+        on_all[hits["key"].to_numpy()[alld], col[alld]] = True
+    else:
+        on, on_all = _in_force_matrix(events, event_types, minerals, keys, days)
+    sh = sh.astype({"country": object, "mineral": object}).merge(keys, on=["country", "mineral"])
+    groups = sh[["mineral", "stage"]].drop_duplicates().sort_values(["mineral", "stage"])
+    groups = groups.reset_index(drop=True).assign(group=lambda g: np.arange(len(g)))
+    sh = sh.merge(groups, on=["mineral", "stage"])
+    weights = np.zeros((len(groups), len(keys)))
+    np.add.at(weights, (sh["group"], sh["key"]), sh["share"].to_numpy(dtype=float))
+    n = len(days)
+    out = pd.DataFrame(
+        {
+            "mineral": np.repeat(groups["mineral"].to_numpy(dtype=object), n),
+            "stage": np.repeat(groups["stage"].to_numpy(dtype=object), n),
+            "date": np.tile(days, len(groups)).view("datetime64[ns]").astype("datetime64[us]"),
+            "exposure": np.minimum(weights @ on, 100.0).ravel(),
+            "exposure_all": np.minimum(weights @ on_all, 100.0).ravel(),
+        }
+    )
+    if with_controls:
+        # The measures counted: controls in force whose (actor, mineral) has a share at the stage.
+        named = hits[["key", "date", "event_id"]].merge(sh[["key", "group"]], on="key")
+        named = named.drop_duplicates(["group", "date", "event_id"]).sort_values("event_id")
+        names = named.groupby(["group", "date"])["event_id"].agg(";".join)
+        at = pd.MultiIndex.from_arrays(
+            [np.repeat(groups["group"].to_numpy(), n), out["date"]], names=["group", "date"]
         )
-        names = (
-            names.groupby(["mineral", "stage", "date"])["event_id"].agg(";".join).rename("controls")
-        )
-        out = out.merge(names.reset_index(), on=["mineral", "stage", "date"], how="left")
-        out["controls"] = out["controls"].fillna("")
+        out["controls"] = names.reindex(at).fillna("").to_numpy(dtype=object)
     return out
 
 
+def _as_ns(values: pd.Series) -> np.ndarray:
+    return values.to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+
 def _main_basis_shares(production: pd.DataFrame, year: int) -> pd.DataFrame:
-    sh = shares(production[(production["year"] == year) & (production["measure"] == "production")])
+    """Shares of ``year``'s production, keeping per mineral and stage the basis with the largest total."""
+    prod = production[(production["year"] == year) & (production["measure"] == "production")]
+    sh = shares(prod)
     sh = sh[~sh["country"].isin(AGGREGATES)]
     main = sh.groupby(["mineral", "stage", "basis"])["denominator"].max().reset_index()
     main = main.sort_values("denominator").groupby(["mineral", "stage"]).tail(1)
     return sh.merge(main[["mineral", "stage", "basis"]], on=["mineral", "stage", "basis"])
 
 
-def _exposure_from_intervals(
-    production: pd.DataFrame,
+def _in_force_matrix(
     events: pd.DataFrame,
     event_types: pd.DataFrame,
     minerals: pd.DataFrame,
-    dates: pd.DatetimeIndex,
-    year: int,
-) -> pd.DataFrame:
-    """:func:`exposure` for many dates at once, from each measure's in-force spans.
+    keys: pd.DataFrame,
+    days: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each (country, mineral) key has a control in force on each of the sorted ``days``.
 
-    Each span of a control in force marks the dates it covers for its (actor, mineral) pairs with a
-    difference array over the sorted dates, so the cost grows with spans + dates, not their product.
+    Built from each measure's in-force spans with a difference array over the days, so the cost
+    grows with spans + days rather than with their product. The second matrix counts only
+    controls on all destinations.
     """
-    from analysis.status import status_intervals
-
-    order = np.argsort(dates.to_numpy())
-    sorted_dates = dates.to_numpy()[order]
-    sh = _main_basis_shares(production, year)
-    if sh.empty or len(sorted_dates) == 0:
-        return pd.DataFrame(columns=["mineral", "stage", "date", "exposure", "exposure_all"])
-    spans = status_intervals(
-        events, event_types, pd.Timestamp(sorted_dates[-1]) + pd.Timedelta(days=1)
-    )
-    spans = spans[spans["status"] == "in force"]
+    spans = status_intervals(events, event_types, pd.Timestamp(days[-1]) + pd.Timedelta(days=1))
+    spans = spans[spans["status"] == ACTIVE].reset_index(drop=True)
     ev = events.set_index("event_id")
-    spans = spans.assign(
-        actor=spans["event_id"].map(ev["actor"]).astype(object),
-        all_dest=spans["event_id"].map(ev["counterparts"]).eq("ALL").to_numpy(),
-        mineral=spans["event_id"].map(ev["minerals"]).astype(object).str.split(";"),
-    ).explode("mineral")
-    parents = minerals.set_index("mineral_id")["parent"].astype(object)
-    up = spans.assign(mineral=spans["mineral"].map(parents)).dropna(subset=["mineral"])
-    children = minerals.dropna(subset=["parent"])[["mineral_id", "parent"]].astype(object)
-    down = spans.merge(children, left_on="mineral", right_on="parent").drop(
-        columns=["mineral", "parent"]
+    row, mineral = _family_rows(
+        spans["event_id"].map(ev["minerals"]).to_numpy(dtype=object), minerals
     )
-    spans = pd.concat(
-        [spans, up, down.rename(columns={"mineral_id": "mineral"})], ignore_index=True
-    )
-    keys = sh[["country", "mineral"]].astype(object).drop_duplicates().reset_index(drop=True)
-    keys["g"] = np.arange(len(keys))
-    spans = spans.merge(keys, left_on=["actor", "mineral"], right_on=["country", "mineral"])
-    n = len(sorted_dates)
-    covered = np.zeros((len(keys), n + 1), dtype=np.int32)
-    covered_all = np.zeros((len(keys), n + 1), dtype=np.int32)
-    i0 = np.searchsorted(sorted_dates, spans["start"].to_numpy(dtype="datetime64[ns]"), side="left")
-    i1 = np.searchsorted(sorted_dates, spans["end"].to_numpy(dtype="datetime64[ns]"), side="left")
-    g = spans["g"].to_numpy()
-    np.add.at(covered, (g, i0), 1)
-    np.add.at(covered, (g, i1), -1)
-    alld = spans["all_dest"].to_numpy(dtype=bool)
-    np.add.at(covered_all, (g[alld], i0[alld]), 1)
-    np.add.at(covered_all, (g[alld], i1[alld]), -1)
-    on = np.cumsum(covered, axis=1)[:, :n] > 0
-    on_all = np.cumsum(covered_all, axis=1)[:, :n] > 0
-    sh = sh.merge(keys, on=["country", "mineral"])
-    groups = sh[["mineral", "stage"]].drop_duplicates().reset_index(drop=True)
-    groups["k"] = np.arange(len(groups))
-    sh = sh.merge(groups, on=["mineral", "stage"])
-    weights = np.zeros((len(groups), len(keys)))
-    np.add.at(weights, (sh["k"].to_numpy(), sh["g"].to_numpy()), sh["share"].to_numpy(dtype=float))
-    expo = np.minimum(weights @ on, 100.0)
-    expo_all = np.minimum(weights @ on_all, 100.0)
-    out = pd.DataFrame(
-        {
-            "mineral": np.repeat(groups["mineral"].to_numpy(), n),
-            "stage": np.repeat(groups["stage"].to_numpy(), n),
-            "date": np.tile(sorted_dates, len(groups)),
-            "exposure": expo.ravel(),
-            "exposure_all": expo_all.ravel(),
-        }
-    )
-    return out.sort_values(["mineral", "stage", "date"]).reset_index(drop=True)
+    span = spans.iloc[row].reset_index(drop=True)
+    span = span.assign(
+        actor=span["event_id"].map(ev["actor"]).to_numpy(dtype=object),
+        mineral=mineral,
+        all_dest=span["event_id"].map(ev["counterparts"]).eq("ALL").fillna(False).to_numpy(bool),
+    ).merge(keys, left_on=["actor", "mineral"], right_on=["country", "mineral"])
+    n = len(days)
+    first = np.searchsorted(days, _as_ns(span["start"]), side="left")
+    past = np.searchsorted(days, _as_ns(span["end"]), side="left")
+    key = span["key"].to_numpy()
+    alld = span["all_dest"].to_numpy(dtype=bool)
+    matrices = []
+    for pick in (np.ones(len(key), dtype=bool), alld):
+        diff = np.zeros((len(keys), n + 1), dtype=np.int32)
+        np.add.at(diff, (key[pick], first[pick]), 1)
+        np.add.at(diff, (key[pick], past[pick]), -1)
+        matrices.append(np.cumsum(diff, axis=1)[:, :n] > 0)
+    return matrices[0], matrices[1]
 
 
 def monthly_dates(start: dt.date, end: dt.date) -> pd.DatetimeIndex:

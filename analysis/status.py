@@ -33,6 +33,7 @@ import pandas as pd
 
 STATUSES = ("not announced", "announced", "in force", "suspended", "lifted", "replaced", "expired")
 ACTIVE = "in force"
+ACTIVE_CODE = STATUSES.index(ACTIVE)
 _CODE = {name: i for i, name in enumerate(STATUSES)}
 _NAT = np.iinfo(np.int64).min
 _DAY = 86_400 * 10**9
@@ -84,6 +85,15 @@ class EventIndex:
             effective=effective,
             target=target,
         )
+
+    def status_codes(self, measure: np.ndarray, date: np.ndarray) -> np.ndarray:
+        """Status of each (measure position, date in ns) pair as an index into ``STATUSES``."""
+        return _status_codes(self, measure, date)
+
+    @staticmethod
+    def days(dates: Iterable[pd.Timestamp]) -> np.ndarray:
+        """Distinct dates, sorted, as int64 nanoseconds (the unit the rules work in)."""
+        return np.unique(_ns(list(dates)))
 
     def acting(self, effect: str) -> np.ndarray:
         """Positions of lifecycle events with this effect that act on some event."""
