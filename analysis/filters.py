@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from analysis.arrays import is_in, names_any
+
 FIRST_DAY = dt.date(2009, 1, 1)
 MAX_VALUE_LENGTH = 2000
 MAX_ITEMS = 60
@@ -183,23 +185,16 @@ def filter_events(
     * types: the event type is one of them;
     * dates: announced within ``start``..``end``.
     """
-    mask = pd.Series(True, index=events.index)
     announced = events["announced"]
-    mask &= (announced >= pd.Timestamp(filters.start)) & (announced <= pd.Timestamp(filters.end))
+    mask = (announced >= pd.Timestamp(filters.start)) & (announced <= pd.Timestamp(filters.end))
+    mask = mask.to_numpy(dtype=bool, na_value=False).copy()
     if filters.types:
-        mask &= events["event_type"].isin(filters.types)
+        mask &= is_in(events["event_type"], filters.types)
     if filters.minerals:
-        family = mineral_family(minerals, filters.minerals)
-        items = _split(events["minerals"]).explode()
-        mask &= items.isin(family).groupby(level=0).any().reindex(events.index, fill_value=False)
+        mask &= names_any(events["minerals"], mineral_family(minerals, filters.minerals))
     if filters.countries:
         wanted = set(filters.countries)
         members = blocs.assign(member=_split(blocs["members"])).explode("member")
         wanted |= set(members.loc[members["member"].isin(wanted), "code"])
-        parties = (
-            (events["actor"].fillna("") + ";" + events["counterparts"].fillna(""))
-            .pipe(_split)
-            .explode()
-        )
-        mask &= parties.isin(wanted).groupby(level=0).any().reindex(events.index, fill_value=False)
+        mask &= names_any(events["actor"], wanted) | names_any(events["counterparts"], wanted)
     return events[mask]

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from analysis.arrays import inner_join, is_in, names_any, ns_to_dates, positions, to_ns
 from analysis.filters import mineral_family
-from analysis.status import ACTIVE, ACTIVE_CODE, EventIndex, status_intervals
+from analysis.status import ACTIVE_CODE, EventIndex
 
 AGGREGATES = ("WLD", "OTHER")
 ROUNDING_TOLERANCE = 1.05
@@ -48,7 +49,9 @@ def shares(production: pd.DataFrame) -> pd.DataFrame:
     >>> shares(prod)[["country", "share"]].round(2).values.tolist()
     [['CHN', 98.68], ['JPN', 0.39]]
     """
-    prod = production[production["quantity"].notna()]
+    cols = [c for c in [*GROUP_KEY, "country", "quantity", "unit"] if c in production.columns]
+    prod = production[cols]  # only the columns used: row selections then copy less
+    prod = prod[prod["quantity"].notna()]
     group = prod.groupby(GROUP_KEY, sort=True).ngroup().to_numpy()  # -1 where a key is missing
     quantity = prod["quantity"].to_numpy(dtype=float, na_value=np.nan)
     world_row = prod["country"].eq("WLD").fillna(False).to_numpy(dtype=bool)
@@ -66,8 +69,7 @@ def shares(production: pd.DataFrame) -> pd.DataFrame:
     g = group[rows]
     share = np.minimum(100 * quantity[rows] / denominator[g], 100.0)
     order = np.lexsort((-share, g))  # by group key, then largest share first (stable on ties)
-    cols = [*GROUP_KEY, "country", "quantity", "unit"]
-    out = prod[[c for c in cols if c in prod.columns]].iloc[rows[order]].reset_index(drop=True)
+    out = prod.iloc[rows[order]].reset_index(drop=True)
     out["country"] = out["country"].astype(str)
     out["quantity"] = quantity[rows[order]]
     out["share"] = share[order]
@@ -141,6 +143,7 @@ def controls_in_force(
     event_types: pd.DataFrame,
     minerals: pd.DataFrame,
     dates: Iterable[pd.Timestamp],
+    index: EventIndex | None = None,
 ) -> pd.DataFrame:
     """Export controls in force on each date, one row per (date, measure, actor, mineral).
 
@@ -148,7 +151,7 @@ def controls_in_force(
     (``terbium``) counts for its group. Columns: ``date``, ``event_id``, ``actor``, ``mineral``,
     ``event_type``, ``all_destinations``.
     """
-    ix = EventIndex.build(events, event_types)
+    ix = EventIndex.build(events, event_types) if index is None else index
     days = ix.days(dates)
     measures = np.flatnonzero(ix.control)
     measure = np.repeat(measures, len(days))
@@ -160,7 +163,7 @@ def controls_in_force(
     pick = events[["actor", "event_type", "counterparts"]].iloc[pos].reset_index(drop=True)
     return pd.DataFrame(
         {
-            "date": day[row].view("datetime64[ns]").astype("datetime64[us]"),
+            "date": ns_to_dates(day[row]),
             "event_id": ix.ids[pos],
             "actor": pick["actor"],
             "mineral": mineral,
@@ -174,22 +177,26 @@ def _family_rows(listed: np.ndarray, minerals: pd.DataFrame) -> tuple[np.ndarray
     """Row numbers and mineral ids for each ``;``-separated list, with groups and members added.
 
     A row naming ``terbium`` also gets ``rare_earths`` (its group), and one naming
-    ``rare_earths`` gets every member. Pairs come once each, in list order, then groups, then
-    members.
+    ``rare_earths`` gets every member; each (row, mineral) comes once. Lists repeat across rows,
+    so each distinct list is expanded once and rows are joined to it by integer code.
     """
-    named = pd.DataFrame(
-        {"row": np.arange(len(listed)), "mineral": pd.Series(listed, dtype=object)}
-    )
-    named = named.assign(mineral=named["mineral"].str.split(";")).explode("mineral")
-    named = named[named["mineral"].notna() & (named["mineral"] != "")]
-    parents = minerals.set_index("mineral_id")["parent"].astype(object)
-    up = named.assign(mineral=named["mineral"].map(parents)).dropna(subset=["mineral"])
-    children = minerals.dropna(subset=["parent"])[["mineral_id", "parent"]].astype(object)
-    down = named.merge(children, left_on="mineral", right_on="parent")[["row", "mineral_id"]]
-    both = pd.concat(
-        [named, up, down.rename(columns={"mineral_id": "mineral"})], ignore_index=True
-    ).drop_duplicates()
-    return both["row"].to_numpy(dtype=np.int64), both["mineral"].to_numpy(dtype=object)
+    code, distinct = pd.factorize(pd.Series(listed, dtype=object))
+    parent = {
+        m: p for m, p in zip(minerals["mineral_id"], minerals["parent"], strict=True) if pd.notna(p)
+    }
+    members: dict[str, list[str]] = {}
+    for m, p in parent.items():
+        members.setdefault(p, []).append(m)
+    owner, mineral = [], []
+    for k, text in enumerate(distinct):  # a few hundred distinct lists at most, not one per event
+        named = [m for m in str(text).split(";") if m]
+        ups = [parent[m] for m in named if m in parent]
+        downs = [c for m in named for c in members.get(m, [])]
+        family = list(dict.fromkeys(named + ups + downs))
+        owner += [k] * len(family)
+        mineral += family
+    row, j = inner_join(code, np.asarray(owner, dtype=np.int64))
+    return row, np.asarray(mineral, dtype=object)[j]
 
 
 def exposure(
@@ -200,6 +207,7 @@ def exposure(
     dates: Iterable[pd.Timestamp],
     year: int = 2024,
     with_controls: bool = True,
+    index: EventIndex | None = None,
 ) -> pd.DataFrame:
     """Share of world production behind an export control in force, per mineral, stage and date.
 
@@ -227,33 +235,32 @@ def exposure(
     columns = ["mineral", "stage", "date", "exposure", "exposure_all"]
     if sh.empty or len(days) == 0:
         return pd.DataFrame(columns=columns + (["controls"] if with_controls else []))
-    keys = sh[["country", "mineral"]].astype(object).drop_duplicates().reset_index(drop=True)
-    keys["key"] = np.arange(len(keys))
+    # Each producing (country, mineral) pair is a key; controls are matched to keys by label.
+    key, labels = pd.factorize(_pair_label(sh["country"], sh["mineral"]))
+    sh = sh.assign(key=key)
     if with_controls:
-        ctl = controls_in_force(events, event_types, minerals, dates)
-        hits = ctl.astype({"actor": object, "mineral": object}).merge(
-            keys, left_on=["actor", "mineral"], right_on=["country", "mineral"]
-        )
-        col = np.searchsorted(days, _as_ns(hits["date"]))
-        on = np.zeros((len(keys), len(days)), dtype=bool)
+        ctl = controls_in_force(events, event_types, minerals, dates, index)
+        hits = ctl.assign(key=positions(_pair_label(ctl["actor"], ctl["mineral"]), labels))
+        hits = hits[hits["key"] >= 0]
+        col = np.searchsorted(days, to_ns(hits["date"]))
+        on = np.zeros((len(labels), len(days)), dtype=bool)
         on_all = np.zeros_like(on)
         on[hits["key"].to_numpy(), col] = True
         alld = hits["all_destinations"].to_numpy(dtype=bool)
         on_all[hits["key"].to_numpy()[alld], col[alld]] = True
     else:
-        on, on_all = _in_force_matrix(events, event_types, minerals, keys, days)
-    sh = sh.astype({"country": object, "mineral": object}).merge(keys, on=["country", "mineral"])
+        on, on_all = _in_force_matrix(events, event_types, minerals, labels, days, index)
     groups = sh[["mineral", "stage"]].drop_duplicates().sort_values(["mineral", "stage"])
     groups = groups.reset_index(drop=True).assign(group=lambda g: np.arange(len(g)))
     sh = sh.merge(groups, on=["mineral", "stage"])
-    weights = np.zeros((len(groups), len(keys)))
+    weights = np.zeros((len(groups), len(labels)))
     np.add.at(weights, (sh["group"], sh["key"]), sh["share"].to_numpy(dtype=float))
     n = len(days)
     out = pd.DataFrame(
         {
             "mineral": np.repeat(groups["mineral"].to_numpy(dtype=object), n),
             "stage": np.repeat(groups["stage"].to_numpy(dtype=object), n),
-            "date": np.tile(days, len(groups)).view("datetime64[ns]").astype("datetime64[us]"),
+            "date": ns_to_dates(np.tile(days, len(groups))),
             "exposure": np.minimum(weights @ on, 100.0).ravel(),
             "exposure_all": np.minimum(weights @ on_all, 100.0).ravel(),
         }
@@ -270,53 +277,53 @@ def exposure(
     return out
 
 
-def _as_ns(values: pd.Series) -> np.ndarray:
-    return values.to_numpy(dtype="datetime64[ns]").view(np.int64)
-
-
 def _main_basis_shares(production: pd.DataFrame, year: int) -> pd.DataFrame:
     """Shares of ``year``'s production, keeping per mineral and stage the basis with the largest total."""
-    prod = production[(production["year"] == year) & (production["measure"] == "production")]
-    sh = shares(prod)
+    prod = production[[c for c in [*GROUP_KEY, "country", "quantity", "unit"] if c in production]]
+    prod = prod[prod["year"] == year]
+    sh = shares(prod[prod["measure"] == "production"])
     sh = sh[~sh["country"].isin(AGGREGATES)]
     main = sh.groupby(["mineral", "stage", "basis"])["denominator"].max().reset_index()
     main = main.sort_values("denominator").groupby(["mineral", "stage"]).tail(1)
     return sh.merge(main[["mineral", "stage", "basis"]], on=["mineral", "stage", "basis"])
 
 
+def _pair_label(country: pd.Series, mineral: pd.Series) -> pd.Series:
+    """``country|mineral`` labels, so that pairs can be looked up with one hash join."""
+    text = pd.Series(np.asarray(country, dtype=object), dtype="string[pyarrow]")
+    return text + "|" + pd.Series(np.asarray(mineral, dtype=object), dtype="string[pyarrow]")
+
+
 def _in_force_matrix(
     events: pd.DataFrame,
     event_types: pd.DataFrame,
     minerals: pd.DataFrame,
-    keys: pd.DataFrame,
+    labels: pd.Index,
     days: np.ndarray,
+    index: EventIndex | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each (country, mineral) key has a control in force on each of the sorted ``days``.
+    """Whether each ``country|mineral`` label has a control in force on each of the sorted ``days``.
 
     Built from each measure's in-force spans with a difference array over the days, so the cost
     grows with spans + days rather than with their product. The second matrix counts only
     controls on all destinations.
     """
-    spans = status_intervals(events, event_types, pd.Timestamp(days[-1]) + pd.Timedelta(days=1))
-    spans = spans[spans["status"] == ACTIVE].reset_index(drop=True)
-    ev = events.set_index("event_id")
-    row, mineral = _family_rows(
-        spans["event_id"].map(ev["minerals"]).to_numpy(dtype=object), minerals
-    )
-    span = spans.iloc[row].reset_index(drop=True)
-    span = span.assign(
-        actor=span["event_id"].map(ev["actor"]).to_numpy(dtype=object),
-        mineral=mineral,
-        all_dest=span["event_id"].map(ev["counterparts"]).eq("ALL").fillna(False).to_numpy(bool),
-    ).merge(keys, left_on=["actor", "mineral"], right_on=["country", "mineral"])
+    ix = EventIndex.build(events, event_types) if index is None else index
+    measure, code, start, end = ix.spans(pd.Timestamp(int(days[-1])) + pd.Timedelta(days=1))
+    on = code == ACTIVE_CODE
+    measure, start, end = measure[on], start[on], end[on]
+    row, mineral = _family_rows(events["minerals"].to_numpy(dtype=object)[measure], minerals)
+    pos = measure[row]
+    key = positions(_pair_label(events["actor"].to_numpy(dtype=object)[pos], mineral), labels)
+    hit = key >= 0
+    key, row, pos = key[hit], row[hit], pos[hit]
+    alld = events["counterparts"].eq("ALL").fillna(False).to_numpy(dtype=bool)[pos]
     n = len(days)
-    first = np.searchsorted(days, _as_ns(span["start"]), side="left")
-    past = np.searchsorted(days, _as_ns(span["end"]), side="left")
-    key = span["key"].to_numpy()
-    alld = span["all_dest"].to_numpy(dtype=bool)
+    first = np.searchsorted(days, start[row], side="left")
+    past = np.searchsorted(days, end[row], side="left")
     matrices = []
     for pick in (np.ones(len(key), dtype=bool), alld):
-        diff = np.zeros((len(keys), n + 1), dtype=np.int32)
+        diff = np.zeros((len(labels), n + 1), dtype=np.int32)
         np.add.at(diff, (key[pick], first[pick]), 1)
         np.add.at(diff, (key[pick], past[pick]), -1)
         matrices.append(np.cumsum(diff, axis=1)[:, :n] > 0)
@@ -338,6 +345,7 @@ def governance_risk(
     eu: pd.DataFrame,
     as_of: pd.Timestamp,
     year: int = 2024,
+    index: EventIndex | None = None,
 ) -> pd.DataFrame:
     """Governance-weighted concentration and a supply-risk score after the EU 2017 method.
 
@@ -356,7 +364,7 @@ def governance_risk(
     sh = sh[~sh["country"].isin(AGGREGATES)]
     wgi = countries.set_index("iso3")["wgi_scaled"].astype(float)
     sh = sh.assign(wgi=sh["country"].map(wgi).fillna(5.0))
-    ctl = controls_in_force(events, event_types, minerals, [as_of])
+    ctl = controls_in_force(events, event_types, minerals, [as_of], index)
     ctl = ctl.assign(t=ctl["event_type"].map(TRADE_PARAMETER).fillna(1.0))
     t = (
         ctl.groupby(["actor", "mineral"])["t"]
@@ -390,9 +398,9 @@ def active_deals(
 ) -> pd.DataFrame:
     """Deals announced on or before ``as_of`` and not past their ``ends`` date."""
     as_of = pd.Timestamp(as_of)
-    cats = events["event_type"].map(event_types.set_index("event_type")["category"])
-    deals = events[(cats == "deal") & (events["announced"] <= as_of)]
-    return deals[deals["ends"].isna() | (deals["ends"] >= as_of)]
+    deal_types = event_types.loc[event_types["category"] == "deal", "event_type"]
+    live = (events["announced"] <= as_of) & (events["ends"].isna() | (events["ends"] >= as_of))
+    return events[is_in(events["event_type"], deal_types) & live.to_numpy(dtype=bool)]
 
 
 def deal_network(
@@ -437,6 +445,7 @@ def importer_dependency(
     blocs: pd.DataFrame,
     as_of: pd.Timestamp,
     importer: str = "USA",
+    index: EventIndex | None = None,
 ) -> pd.DataFrame:
     """Per mineral: net import reliance, ranked sources, and which sources are controlled or partners.
 
@@ -448,11 +457,9 @@ def importer_dependency(
     """
     as_of = pd.Timestamp(as_of)
     imp = imports[imports["importer"] == importer].copy()
-    ctl = controls_in_force(events, event_types, minerals, [as_of])
-    controlled = set(zip(ctl["actor"], ctl["mineral"], strict=True))
-    imp["controlled"] = [
-        (c, m) in controlled for c, m in zip(imp["source_country"], imp["mineral"], strict=True)
-    ]
+    ctl = controls_in_force(events, event_types, minerals, [as_of], index)
+    controlled = _pair_label(ctl["actor"], ctl["mineral"])
+    imp["controlled"] = is_in(_pair_label(imp["source_country"], imp["mineral"]), controlled)
     partners = deal_partners(events, event_types, blocs, as_of, importer)
     imp["partner"] = imp["source_country"].isin(partners)
     grouped = imp.groupby("mineral")
@@ -473,11 +480,11 @@ def deal_partners(
     deals = active_deals(events, event_types, as_of)
     members = blocs.set_index("code")["members"].fillna("").str.split(";").to_dict()
     mine = {country} | {b for b, ms in members.items() if country in ms}
-    parties = (deals["actor"] + ";" + deals["counterparts"]).str.split(";")
-    involved = parties[parties.map(lambda ps: bool(mine & set(ps)))]
+    parties = deals["actor"].fillna("") + ";" + deals["counterparts"].fillna("")
+    involved = parties[names_any(parties, mine)].unique()  # distinct party lists: few
     out: set[str] = set()
-    for ps in involved:
-        for p in ps:
+    for text in involved:
+        for p in str(text).split(";"):
             out |= set(members.get(p, [p]))
     return out - {country, "ALL", ""}
 

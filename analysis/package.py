@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import pandera.pandas as pa
@@ -597,6 +597,9 @@ def _typed(table: RawTable, resource: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class DataPackage:
     """The validated, typed tables of the data package."""
@@ -604,9 +607,20 @@ class DataPackage:
     descriptor: dict[str, Any]
     tables: dict[str, pd.DataFrame]
     data_dir: Path
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
+
+    def derived(self, name: str, build: Callable[[], T]) -> T:
+        """A value computed from the tables, built on first use and kept with the package.
+
+        The tables are never changed after loading, so what is derived from them (an index of
+        the events, the latest year's production) stays valid as long as the package lives.
+        """
+        if name not in self._derived:
+            self._derived[name] = build()
+        return self._derived[name]
 
     @property
     def version(self) -> str:

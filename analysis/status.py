@@ -26,65 +26,58 @@ with no Python loop over events or dates and no join on string ids.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+
+from analysis.arrays import DAY, NAT, inner_join, ns_to_dates, positions, to_ns
 
 STATUSES = ("not announced", "announced", "in force", "suspended", "lifted", "replaced", "expired")
 ACTIVE = "in force"
 ACTIVE_CODE = STATUSES.index(ACTIVE)
 _CODE = {name: i for i, name in enumerate(STATUSES)}
-_NAT = np.iinfo(np.int64).min
-_DAY = 86_400 * 10**9
 
 
-def _ns(values: object) -> np.ndarray:
-    """Dates as int64 nanoseconds; missing dates become ``_NAT`` (the smallest int64)."""
-    return np.asarray(pd.to_datetime(pd.Series(values)), dtype="datetime64[ns]").view(np.int64)
-
-
-@dataclass(frozen=True)
 class EventIndex:
     """The events as plain arrays: what the status rules need, with ids resolved to positions.
 
-    Built once per call in a few milliseconds; every rule below is then integer-array work
-    (no joins on string ids), which keeps the cost flat as the events table grows.
+    Built in a few milliseconds; every rule below is then integer-array work (no joins on
+    string ids), which keeps the cost flat as the events table grows. It describes the events
+    table it was built from and is only valid for that table.
     """
 
-    ids: np.ndarray  # event_id, object
-    control: np.ndarray  # bool: category == control
-    lifecycle: np.ndarray  # bool: category == lifecycle
-    effect: np.ndarray  # object: suspend, extend, lift, replace, ... or None
-    announced: np.ndarray  # int64 ns
-    start: np.ndarray  # int64 ns: effective, else announced
-    ends: np.ndarray  # int64 ns, _NAT when open-ended
-    effective: np.ndarray  # int64 ns, _NAT when not given
-    target: np.ndarray  # position of relates_to in ids, -1 when none
+    def __init__(self, events: pd.DataFrame, event_types: pd.DataFrame) -> None:
+        self._event_id = events["event_id"]
+        codes, kinds = pd.factorize(events["event_type"])
+        lookup = event_types.set_index("event_type")
+        category = lookup["category"].reindex(kinds).to_numpy(dtype=object)
+        effect = lookup["effect"].reindex(kinds).to_numpy(dtype=object)
+        kind_control = np.append(category == "control", False)
+        kind_lifecycle = np.append(category == "lifecycle", False)
+        self.control = kind_control[codes]  # codes is -1 for a missing type: neither
+        self.lifecycle = kind_lifecycle[codes]
+        self.announced = to_ns(events["announced"])
+        self.effective = to_ns(events["effective"])
+        self.start = np.where(self.effective == NAT, self.announced, self.effective)
+        self.ends = to_ns(events["ends"])
+        self.target = positions(events["relates_to"], events["event_id"])
+        # Lifecycle events acting on some event, by effect (suspend, extend, lift, ...).
+        acts = self.lifecycle & (self.target >= 0)
+        self._acting = {
+            str(e): np.flatnonzero(acts & (codes == k))
+            for k, e in enumerate(effect)
+            if isinstance(e, str)
+        }
 
     @classmethod
     def build(cls, events: pd.DataFrame, event_types: pd.DataFrame) -> EventIndex:
-        ids = events["event_id"].to_numpy(dtype=object)
-        codes, kinds = pd.factorize(events["event_type"])
-        lookup = event_types.set_index("event_type")
-        category = np.append(lookup["category"].reindex(kinds).to_numpy(dtype=object), None)[codes]
-        effect = np.append(lookup["effect"].reindex(kinds).to_numpy(dtype=object), None)[codes]
-        effect = np.where(pd.isna(effect), None, effect)
-        announced = _ns(events["announced"])
-        effective = _ns(events["effective"])
-        relates = events["relates_to"].to_numpy(dtype=object)
-        target = pd.Index(ids).get_indexer(np.where(pd.isna(relates), None, relates))
-        return cls(
-            ids=ids,
-            control=category == "control",
-            lifecycle=category == "lifecycle",
-            effect=effect,
-            announced=announced,
-            start=np.where(effective == _NAT, announced, effective),
-            ends=_ns(events["ends"]),
-            effective=effective,
-            target=target,
-        )
+        return cls(events, event_types)
+
+    @cached_property
+    def ids(self) -> np.ndarray:
+        """``event_id`` of every position, as Python strings."""
+        return self._event_id.to_numpy(dtype=object)
 
     def status_codes(self, measure: np.ndarray, date: np.ndarray) -> np.ndarray:
         """Status of each (measure position, date in ns) pair as an index into ``STATUSES``."""
@@ -93,22 +86,50 @@ class EventIndex:
     @staticmethod
     def days(dates: Iterable[pd.Timestamp]) -> np.ndarray:
         """Distinct dates, sorted, as int64 nanoseconds (the unit the rules work in)."""
-        return np.unique(_ns(list(dates)))
+        return np.unique(to_ns(list(dates)))
+
+    def spans(self, until: pd.Timestamp) -> tuple[np.ndarray, ...]:
+        """Each measure's spans of one status up to ``until``, as arrays.
+
+        Returns (measure position, status code, start, exclusive end), dates in ns, grouped by
+        measure in position order; ``not announced`` spans are left out.
+        """
+        until_ns = int(to_ns([pd.Timestamp(until)])[0])
+        # Change dates: a measure's own dates, those of events acting on it, and those of events
+        # acting on those (an extension or lifting of a suspension).
+        life = np.flatnonzero(self.lifecycle & (self.target >= 0))
+        first = self.target[life]
+        via = life[self.lifecycle[first]]
+        everyone = np.arange(len(self.ids))
+        owner = np.concatenate([everyone, first, self.target[self.target[via]]])
+        source = np.concatenate([everyone, life, via])
+        after_end = np.where(self.ends[source] == NAT, NAT, self.ends[source] + DAY)
+        measure = np.concatenate([owner, owner, owner])
+        date = np.concatenate([self.announced[source], self.effective[source], after_end])
+        keep = (measure >= 0) & (date != NAT) & (date <= until_ns)
+        keep[keep] = self.control[measure[keep]]
+        controls = np.flatnonzero(self.control)
+        measure = np.concatenate([measure[keep], controls])
+        date = np.concatenate([date[keep], np.full(len(controls), until_ns)])
+        order = np.lexsort((date, measure))
+        measure, date = measure[order], date[order]
+        fresh = np.ones(len(measure), dtype=bool)
+        fresh[1:] = (measure[1:] != measure[:-1]) | (date[1:] != date[:-1])
+        measure, date = measure[fresh], date[fresh]
+        code = _status_codes(self, measure, date)
+        change = np.ones(len(measure), dtype=bool)
+        change[1:] = (measure[1:] != measure[:-1]) | (code[1:] != code[:-1])
+        idx = np.flatnonzero(change)
+        last = np.append(measure[idx[1:]] != measure[idx[:-1]], True)
+        end = np.where(last, until_ns, np.append(date[idx[1:]], until_ns))
+        start = date[idx]
+        keep = (code[idx] != _CODE["not announced"]) & (end > start)
+        idx = idx[keep]
+        return measure[idx], code[idx], start[keep], end[keep]
 
     def acting(self, effect: str) -> np.ndarray:
         """Positions of lifecycle events with this effect that act on some event."""
-        return np.flatnonzero(self.lifecycle & (self.effect == effect) & (self.target >= 0))
-
-
-def _pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (i, j) with ``left[i] == right[j]``: an inner join of two integer key arrays."""
-    order = np.argsort(right, kind="stable")
-    keys = right[order]
-    lo = np.searchsorted(keys, left, side="left")
-    count = np.searchsorted(keys, left, side="right") - lo
-    i = np.repeat(np.arange(len(left)), count)
-    offset = np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count)
-    return i, order[np.repeat(lo, count) + offset]
+        return self._acting.get(effect, np.empty(0, dtype=np.int64))
 
 
 def _status_codes(ix: EventIndex, measure: np.ndarray, date: np.ndarray) -> np.ndarray:
@@ -116,42 +137,42 @@ def _status_codes(ix: EventIndex, measure: np.ndarray, date: np.ndarray) -> np.n
     n = len(measure)
     # The measure's end: its own, or the latest end of an extension of it announced by the date.
     ext = ix.acting("extend")
-    row, k = _pairs(measure, ix.target[ext])
+    row, k = inner_join(measure, ix.target[ext])
     keep = ix.announced[ext[k]] <= date[row]
-    extended = np.full(n, _NAT)
+    extended = np.full(n, NAT)
     np.maximum.at(extended, row[keep], ix.ends[ext[k[keep]]])
-    end = np.where(extended != _NAT, extended, ix.ends[measure])
+    end = np.where(extended != NAT, extended, ix.ends[measure])
 
     def started(effect: str) -> np.ndarray:
         acts = ix.acting(effect)
-        r, j = _pairs(measure, ix.target[acts])
+        r, j = inner_join(measure, ix.target[acts])
         hit = np.zeros(n, dtype=bool)
         hit[r[ix.start[acts[j]] <= date[r]]] = True
         return hit
 
     # Suspensions running on the date, each with its end extended or cut short by a lifting.
     susp = ix.acting("suspend")
-    row, k = _pairs(measure, ix.target[susp])
+    row, k = inner_join(measure, ix.target[susp])
     on = ix.start[susp[k]] <= date[row]
     row, s = row[on], susp[k[on]]
-    s_ext_row, j = _pairs(s, ix.target[ext])
+    s_ext_row, j = inner_join(s, ix.target[ext])
     keep = ix.announced[ext[j]] <= date[row[s_ext_row]]
-    s_extended = np.full(len(s), _NAT)
+    s_extended = np.full(len(s), NAT)
     np.maximum.at(s_extended, s_ext_row[keep], ix.ends[ext[j[keep]]])
-    s_end = np.where(s_extended != _NAT, s_extended, ix.ends[s])
+    s_end = np.where(s_extended != NAT, s_extended, ix.ends[s])
     lifts = ix.acting("lift")
-    s_lift_row, j = _pairs(s, ix.target[lifts])
+    s_lift_row, j = inner_join(s, ix.target[lifts])
     keep = ix.start[lifts[j]] <= date[row[s_lift_row]]
     lifted_on = np.full(len(s), np.iinfo(np.int64).max)
     np.minimum.at(lifted_on, s_lift_row[keep], ix.start[lifts[j[keep]]])
-    s_end = np.where(lifted_on != np.iinfo(np.int64).max, lifted_on - _DAY, s_end)
-    running = (s_end == _NAT) | (date[row] <= s_end)
+    s_end = np.where(lifted_on != np.iinfo(np.int64).max, lifted_on - DAY, s_end)
+    running = (s_end == NAT) | (date[row] <= s_end)
     suspended = np.zeros(n, dtype=bool)
     suspended[row[running]] = True
 
     code = np.full(n, _CODE["in force"], dtype=np.int8)
     code[suspended] = _CODE["suspended"]
-    code[(end != _NAT) & (end < date)] = _CODE["expired"]
+    code[(end != NAT) & (end < date)] = _CODE["expired"]
     code[started("replace")] = _CODE["replaced"]
     code[started("lift")] = _CODE["lifted"]
     code[date < ix.start[measure]] = _CODE["announced"]
@@ -164,14 +185,17 @@ def _frame(ix: EventIndex, measure: np.ndarray, date: np.ndarray) -> pd.DataFram
     return pd.DataFrame(
         {
             "event_id": ix.ids[measure],
-            "date": date.view("datetime64[ns]").astype("datetime64[us]"),
+            "date": ns_to_dates(date),
             "status": pd.Categorical.from_codes(code, categories=STATUSES),
         }
     )
 
 
 def status_grid(
-    events: pd.DataFrame, event_types: pd.DataFrame, dates: Iterable[pd.Timestamp]
+    events: pd.DataFrame,
+    event_types: pd.DataFrame,
+    dates: Iterable[pd.Timestamp],
+    index: EventIndex | None = None,
 ) -> pd.DataFrame:
     """Status of every control measure on every date: columns ``event_id``, ``date``, ``status``.
 
@@ -186,8 +210,8 @@ def status_grid(
     >>> grid["status"].tolist()
     ['in force', 'suspended', 'in force']
     """
-    days = np.unique(_ns(list(dates)))
-    ix = EventIndex.build(events, event_types)
+    days = np.unique(to_ns(list(dates)))
+    ix = EventIndex.build(events, event_types) if index is None else index
     measures = np.flatnonzero(ix.control)
     return _frame(ix, np.repeat(measures, len(days)), np.tile(days, len(measures)))
 
@@ -203,7 +227,7 @@ def status_pairs(
     pos = pd.Index(ix.ids).get_indexer(pairs["event_id"].to_numpy(dtype=object))
     keep = pos >= 0
     keep[keep] = ix.control[pos[keep]]
-    return _frame(ix, pos[keep], _ns(pairs["date"])[keep])
+    return _frame(ix, pos[keep], to_ns(pairs["date"])[keep])
 
 
 def measure_status(
@@ -231,55 +255,27 @@ def measure_status(
 
 
 def status_intervals(
-    events: pd.DataFrame, event_types: pd.DataFrame, until: pd.Timestamp
+    events: pd.DataFrame,
+    event_types: pd.DataFrame,
+    until: pd.Timestamp,
+    index: EventIndex | None = None,
 ) -> pd.DataFrame:
     """Each measure's life as consecutive spans of one status, up to ``until``.
 
-    Columns: ``event_id``, ``status``, ``start``, ``end`` (``end`` is exclusive). Spans with
-    status ``not announced`` are left out. A measure's status can only change on its own dates or
-    those of the lifecycle events acting on it, so only those (measure, date) pairs are evaluated.
+    Columns: ``event_id``, ``status``, ``start``, ``end`` (``end`` is exclusive), sorted by
+    ``event_id`` and ``start``. Spans with status ``not announced`` are left out. A measure's
+    status can only change on its own dates or those of the lifecycle events acting on it, so
+    only those (measure, date) pairs are evaluated.
     """
-    until_ns = int(_ns([pd.Timestamp(until)])[0])
-    ix = EventIndex.build(events, event_types)
-    # Change dates: a measure's own dates, those of events acting on it, and those of events
-    # acting on those (an extension or lifting of a suspension).
-    life = np.flatnonzero(ix.lifecycle & (ix.target >= 0))
-    first = ix.target[life]
-    via = life[ix.lifecycle[first]]
-    owner = np.concatenate([np.arange(len(ix.ids)), first, ix.target[ix.target[via]]])
-    source = np.concatenate([np.arange(len(ix.ids)), life, via])
-    after_end = np.where(ix.ends[source] == _NAT, _NAT, ix.ends[source] + _DAY)
-    measure = np.concatenate([owner, owner, owner])
-    date = np.concatenate([ix.announced[source], ix.effective[source], after_end])
-    keep = (measure >= 0) & (date != _NAT) & (date <= until_ns)
-    keep[keep] = ix.control[measure[keep]]
-    controls = np.flatnonzero(ix.control)
-    measure = np.concatenate([measure[keep], controls])
-    date = np.concatenate([date[keep], np.full(len(controls), until_ns)])
-    rank = np.zeros(len(ix.ids), dtype=np.int64)
-    rank[controls[np.argsort(ix.ids[controls].astype(str), kind="stable")]] = np.arange(
-        len(controls)
-    )
-    order = np.lexsort((date, rank[measure]))
-    measure, date = measure[order], date[order]
-    fresh = np.ones(len(measure), dtype=bool)
-    fresh[1:] = (measure[1:] != measure[:-1]) | (date[1:] != date[:-1])
-    measure, date = measure[fresh], date[fresh]
-    code = _status_codes(ix, measure, date)
-    change = np.ones(len(measure), dtype=bool)
-    change[1:] = (measure[1:] != measure[:-1]) | (code[1:] != code[:-1])
-    idx = np.flatnonzero(change)
-    end = np.append(date[idx[1:]], until_ns)
-    last = np.append(measure[idx[1:]] != measure[idx[:-1]], True)
-    end = np.where(last, until_ns, end)
-    start = date[idx]
-    keep = (code[idx] != _CODE["not announced"]) & (end > start)
-    idx, start, end = idx[keep], start[keep], end[keep]
+    ix = EventIndex.build(events, event_types) if index is None else index
+    measure, code, start, end = ix.spans(pd.Timestamp(until))
+    order = np.lexsort((start, ix.ids[measure].astype(str)))
+    measure, code, start, end = measure[order], code[order], start[order], end[order]
     return pd.DataFrame(
         {
-            "event_id": ix.ids[measure[idx]],
-            "status": pd.array(np.asarray(STATUSES, dtype=object)[code[idx]], dtype="str"),
-            "start": start.view("datetime64[ns]").astype("datetime64[us]"),
-            "end": end.view("datetime64[ns]").astype("datetime64[us]"),
+            "event_id": ix.ids[measure],
+            "status": pd.array(np.asarray(STATUSES, dtype=object)[code], dtype="str"),
+            "start": ns_to_dates(start),
+            "end": ns_to_dates(end),
         }
     )

@@ -13,16 +13,34 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from analysis import metrics
+from analysis.arrays import is_in
 from analysis.filters import Filters, filter_events, mineral_family
 from analysis.package import DataPackage
-from analysis.status import status_grid, status_intervals
+from analysis.status import EventIndex, status_grid, status_intervals
 
 LATEST_YEAR = 2024
 
 
 def category_of(pkg: DataPackage) -> pd.Series:
     """Category (deal, control, lifecycle) of every event, aligned with the events table."""
-    return pkg["events"]["event_type"].map(pkg["event_types"].set_index("event_type")["category"])
+    types = pkg["event_types"].set_index("event_type")["category"]
+    return pkg.derived("categories", lambda: pkg["events"]["event_type"].map(types))
+
+
+def event_index(pkg: DataPackage) -> EventIndex:
+    """The events as arrays for the status rules, built once per package."""
+    return pkg.derived("event_index", lambda: EventIndex(pkg["events"], pkg["event_types"]))
+
+
+def latest_production(pkg: DataPackage) -> pd.DataFrame:
+    """Production rows of the latest USGS year (the year every page's shares use)."""
+    prod = pkg["production"]
+    return pkg.derived("production_latest", lambda: prod[prod["year"] == LATEST_YEAR])
+
+
+def produced_minerals(pkg: DataPackage) -> set[str]:
+    """Mineral ids with production data."""
+    return pkg.derived("produced", lambda: set(pkg["production"]["mineral"].unique()))
 
 
 @dataclass
@@ -50,7 +68,7 @@ def overview(pkg: DataPackage, filters: Filters) -> Overview:
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
     cats = category_of(pkg).reindex(events.index)
     controls = events[cats == "control"]
-    grid = status_grid(pkg["events"], pkg["event_types"], [as_of])
+    grid = status_grid(pkg["events"], pkg["event_types"], [as_of], event_index(pkg))
     in_force = grid[(grid["status"] == "in force") & grid["event_id"].isin(controls["event_id"])]
     minerals = set(
         controls[controls["event_id"].isin(in_force["event_id"])]["minerals"]
@@ -93,7 +111,7 @@ FOCUS_DEFAULT = (
 
 
 def _focus_minerals(pkg: DataPackage, filters: Filters) -> list[str]:
-    have = set(pkg["production"]["mineral"])
+    have = produced_minerals(pkg)
     chosen = [m for m in filters.minerals if m in have] or [
         m for m in mineral_family(pkg["minerals"], filters.minerals) if m in have
     ]
@@ -104,14 +122,16 @@ def _exposure_series(
     pkg: DataPackage, minerals: list[str], start: dt.date, end: dt.date, stage: str | None
 ) -> pd.DataFrame:
     dates = metrics.monthly_dates(max(start, dt.date(2009, 1, 1)), end)
-    prod = pkg["production"][pkg["production"]["mineral"].isin(minerals)]
+    prod = latest_production(pkg)
+    prod = prod[prod["mineral"].isin(minerals)]
     if prod.empty:
         return pd.DataFrame(
             columns=["mineral", "stage", "date", "exposure", "exposure_all", "label"]
         )
     ex = metrics.exposure(
-        prod, pkg["events"], pkg["event_types"], pkg["minerals"], dates, with_controls=False
-    )
+        prod, pkg["events"], pkg["event_types"], pkg["minerals"], dates, LATEST_YEAR,
+        with_controls=False, index=event_index(pkg),
+    )  # fmt: skip
     if stage:
         main = ex.groupby("mineral")["stage"].transform(
             lambda s: stage if (s == stage).any() else s.iloc[0]
@@ -140,12 +160,8 @@ class MineralProfile:
 def mineral_profile(pkg: DataPackage, mineral: str, filters: Filters) -> MineralProfile:
     """Everything the mineral page shows for one mineral id (its group members included)."""
     family = mineral_family(pkg["minerals"], [mineral])
-    prod = pkg["production"]
-    prod = prod[
-        prod["mineral"].isin(family)
-        & (prod["year"] == LATEST_YEAR)
-        & (prod["measure"] == "production")
-    ]
+    prod = latest_production(pkg)
+    prod = prod[prod["mineral"].isin(family) & (prod["measure"] == "production")]
     conc = (
         metrics.concentration(prod)
         if not prod.empty
@@ -180,6 +196,7 @@ def mineral_profile(pkg: DataPackage, mineral: str, filters: Filters) -> Mineral
             pkg["minerals"],
             pkg["blocs"],
             pd.Timestamp(filters.as_of),
+            index=event_index(pkg),
         )
         if not imports.empty
         else imports
@@ -193,6 +210,7 @@ def mineral_profile(pkg: DataPackage, mineral: str, filters: Filters) -> Mineral
             pkg["minerals"],
             pkg["eu_crm_2023"],
             pd.Timestamp(filters.as_of),
+            index=event_index(pkg),
         )
         if not prod.empty
         else pd.DataFrame()
@@ -224,7 +242,7 @@ class CountryProfile:
 def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryProfile:
     """Where a country matters as a producer, what it restricts, what restricts it, its deals."""
     as_of = pd.Timestamp(filters.as_of)
-    sh = metrics.shares(pkg["production"][pkg["production"]["year"] == LATEST_YEAR])
+    sh = metrics.shares(latest_production(pkg))
     sh = sh[(sh["year"] == LATEST_YEAR) & (sh["measure"] == "production") & (sh["country"] == iso3)]
     names = pkg["minerals"].set_index("mineral_id")["name"]
     producer = (
@@ -241,7 +259,7 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
     parties = ev["counterparts"].fillna("").str.split(";")
     hits = parties.map(lambda ps: bool({iso3, *member_of} & set(ps)))
     grid = (
-        status_grid(pkg["events"], pkg["event_types"], [as_of])
+        status_grid(pkg["events"], pkg["event_types"], [as_of], event_index(pkg))
         .set_index("event_id")["status"]
         .astype(str)
     )
@@ -302,7 +320,7 @@ def map_data(pkg: DataPackage, filters: Filters, measure: str, mineral: str, sta
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
     cats = category_of(pkg).reindex(events.index)
     if measure == "share":
-        sh = metrics.shares(pkg["production"][pkg["production"]["year"] == LATEST_YEAR])
+        sh = metrics.shares(latest_production(pkg))
         sh = sh[(sh["mineral"] == mineral) & (sh["stage"] == stage) & (sh["year"] == LATEST_YEAR)]
         main = sh.groupby("basis")["denominator"].max()
         sh = sh[sh["basis"] == main.idxmax()] if len(main) else sh
@@ -312,7 +330,7 @@ def map_data(pkg: DataPackage, filters: Filters, measure: str, mineral: str, sta
         values = countries.set_index("iso3")["wgi_scaled"]
         legend = "Governance (WGI 2023 rescaled, 0 strongest to 10 weakest)"
     else:
-        grid = status_grid(pkg["events"], pkg["event_types"], [as_of])
+        grid = status_grid(pkg["events"], pkg["event_types"], [as_of], event_index(pkg))
         active = grid[
             (grid["status"] == "in force")
             & grid["event_id"].isin(events.loc[cats == "control", "event_id"])
@@ -352,21 +370,25 @@ def scenario_view(
 ) -> dict[str, pd.DataFrame]:
     """The what-if tables for the scenario page and briefing (see :func:`metrics.scenario`)."""
     return metrics.scenario(
-        pkg["production"], pkg["import_reliance"], pkg["events"], pkg["event_types"], pkg["blocs"],
+        latest_production(pkg), pkg["import_reliance"], pkg["events"], pkg["event_types"], pkg["blocs"],
         pkg["minerals"], country, mineral, cut, pd.Timestamp(as_of),
     )  # fmt: skip
 
 
 def measure_history(pkg: DataPackage, event_ids: list[str], until: dt.date) -> pd.DataFrame:
     """Status spans of the given measures up to ``until`` (for timelines and briefings)."""
-    spans = status_intervals(pkg["events"], pkg["event_types"], pd.Timestamp(until))
-    return spans[spans["event_id"].isin(event_ids)]
+    spans = status_intervals(
+        pkg["events"], pkg["event_types"], pd.Timestamp(until), event_index(pkg)
+    )
+    return spans[is_in(spans["event_id"], pd.Series(event_ids, dtype=object))]
 
 
 def events_table(pkg: DataPackage, filters: Filters) -> pd.DataFrame:
     """The events matching the filters, with each control's status on the as-of date."""
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
-    grid = status_grid(pkg["events"], pkg["event_types"], [pd.Timestamp(filters.as_of)])
+    grid = status_grid(
+        pkg["events"], pkg["event_types"], [pd.Timestamp(filters.as_of)], event_index(pkg)
+    )
     status = grid.set_index("event_id")["status"].astype(str)
     out = events.copy()
     out.insert(2, f"status_{filters.as_of:%Y_%m_%d}", out["event_id"].map(status).fillna(""))
