@@ -6,7 +6,6 @@ the few conversions and the one join they need.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -82,14 +81,48 @@ def is_in(values: pd.Series, among: object) -> np.ndarray:
 def names_any(lists: pd.Series, wanted: Iterable[str]) -> np.ndarray:
     """Whether each ``;``-separated list names at least one of ``wanted``.
 
-    One regular expression over the Arrow strings instead of splitting every list.
+    Lists repeat across rows, so each distinct list is checked once.
 
     >>> names_any(pd.Series(["CHN;USA", "AUS", None, "USAX"]), ["USA"]).tolist()
     [True, False, False, False]
     """
-    wanted = sorted({w for w in wanted if w})
-    if not wanted:
-        return np.zeros(len(lists), dtype=bool)
-    pattern = "(^|;)(" + "|".join(re.escape(w) for w in wanted) + ")(;|$)"
-    found = pc.match_substring_regex(arrow_strings(lists), pattern)
-    return found.fill_null(False).to_numpy(zero_copy_only=False)
+    wanted = set(wanted)
+    code, distinct = pd.factorize(lists)
+    hit = np.array([bool(wanted.intersection(str(t).split(";"))) for t in distinct] + [False])
+    return hit[code]  # code -1 (a missing list) takes the final False
+
+
+def split_lists(lists: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Explode ``;``-separated lists: (row number, item) for every item, in row order.
+
+    Lists repeat across rows, so each distinct list is split once and rows are joined to it.
+
+    >>> row, item = split_lists(pd.Series(["CHN;USA", None, "USA", "CHN;USA"]))
+    >>> list(zip(row.tolist(), item.tolist()))
+    [(0, 'CHN'), (0, 'USA'), (2, 'USA'), (3, 'CHN'), (3, 'USA')]
+    """
+    code, distinct = pd.factorize(lists)
+    owner: list[int] = []
+    items: list[str] = []
+    for k, text in enumerate(distinct):
+        parts = [p for p in str(text).split(";") if p]
+        owner += [k] * len(parts)
+        items += parts
+    row, j = inner_join(code, np.asarray(owner, dtype=np.int64))
+    return row, np.asarray(items, dtype=object)[j]
+
+
+def pair_labels(left: object, right: object) -> pd.Series:
+    """``left|right`` for each row, so that pairs can be looked up with one hash join.
+
+    >>> pair_labels(pd.Series(["CHN", None]), pd.Series(["gallium", "tin"])).tolist()
+    ['CHN|gallium', nan]
+    """
+    joined = pc.binary_join_element_wise(_strings(left), _strings(right), "|")
+    return pd.Series(pd.arrays.ArrowStringArray(joined), dtype="string[pyarrow]").astype("str")
+
+
+def _strings(values: object) -> pa.Array:
+    if isinstance(values, (pd.Series, pd.Index)):
+        return arrow_strings(values)
+    return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)

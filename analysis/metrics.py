@@ -12,7 +12,15 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from analysis.arrays import inner_join, is_in, names_any, ns_to_dates, positions, to_ns
+from analysis.arrays import (
+    inner_join,
+    is_in,
+    names_any,
+    ns_to_dates,
+    pair_labels,
+    positions,
+    to_ns,
+)
 from analysis.filters import mineral_family
 from analysis.status import ACTIVE_CODE, EventIndex
 
@@ -236,11 +244,11 @@ def exposure(
     if sh.empty or len(days) == 0:
         return pd.DataFrame(columns=columns + (["controls"] if with_controls else []))
     # Each producing (country, mineral) pair is a key; controls are matched to keys by label.
-    key, labels = pd.factorize(_pair_label(sh["country"], sh["mineral"]))
+    key, labels = pd.factorize(pair_labels(sh["country"], sh["mineral"]))
     sh = sh.assign(key=key)
     if with_controls:
         ctl = controls_in_force(events, event_types, minerals, dates, index)
-        hits = ctl.assign(key=positions(_pair_label(ctl["actor"], ctl["mineral"]), labels))
+        hits = ctl.assign(key=positions(pair_labels(ctl["actor"], ctl["mineral"]), labels))
         hits = hits[hits["key"] >= 0]
         col = np.searchsorted(days, to_ns(hits["date"]))
         on = np.zeros((len(labels), len(days)), dtype=bool)
@@ -288,12 +296,6 @@ def _main_basis_shares(production: pd.DataFrame, year: int) -> pd.DataFrame:
     return sh.merge(main[["mineral", "stage", "basis"]], on=["mineral", "stage", "basis"])
 
 
-def _pair_label(country: pd.Series, mineral: pd.Series) -> pd.Series:
-    """``country|mineral`` labels, so that pairs can be looked up with one hash join."""
-    text = pd.Series(np.asarray(country, dtype=object), dtype="string[pyarrow]")
-    return text + "|" + pd.Series(np.asarray(mineral, dtype=object), dtype="string[pyarrow]")
-
-
 def _in_force_matrix(
     events: pd.DataFrame,
     event_types: pd.DataFrame,
@@ -314,7 +316,7 @@ def _in_force_matrix(
     measure, start, end = measure[on], start[on], end[on]
     row, mineral = _family_rows(events["minerals"].to_numpy(dtype=object)[measure], minerals)
     pos = measure[row]
-    key = positions(_pair_label(events["actor"].to_numpy(dtype=object)[pos], mineral), labels)
+    key = positions(pair_labels(events["actor"].to_numpy(dtype=object)[pos], mineral), labels)
     hit = key >= 0
     key, row, pos = key[hit], row[hit], pos[hit]
     alld = events["counterparts"].eq("ALL").fillna(False).to_numpy(dtype=bool)[pos]
@@ -458,8 +460,8 @@ def importer_dependency(
     as_of = pd.Timestamp(as_of)
     imp = imports[imports["importer"] == importer].copy()
     ctl = controls_in_force(events, event_types, minerals, [as_of], index)
-    controlled = _pair_label(ctl["actor"], ctl["mineral"])
-    imp["controlled"] = is_in(_pair_label(imp["source_country"], imp["mineral"]), controlled)
+    controlled = pair_labels(ctl["actor"], ctl["mineral"])
+    imp["controlled"] = is_in(pair_labels(imp["source_country"], imp["mineral"]), controlled)
     partners = deal_partners(events, event_types, blocs, as_of, importer)
     imp["partner"] = imp["source_country"].isin(partners)
     grouped = imp.groupby("mineral")

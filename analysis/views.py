@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from analysis import metrics
-from analysis.arrays import is_in
+from analysis.arrays import is_in, names_any, positions, split_lists
 from analysis.filters import Filters, filter_events, mineral_family
 from analysis.package import DataPackage
 from analysis.status import EventIndex, status_grid, status_intervals
@@ -69,12 +70,9 @@ def overview(pkg: DataPackage, filters: Filters) -> Overview:
     cats = category_of(pkg).reindex(events.index)
     controls = events[cats == "control"]
     grid = status_grid(pkg["events"], pkg["event_types"], [as_of], event_index(pkg))
-    in_force = grid[(grid["status"] == "in force") & grid["event_id"].isin(controls["event_id"])]
-    minerals = set(
-        controls[controls["event_id"].isin(in_force["event_id"])]["minerals"]
-        .str.split(";")
-        .explode()
-    )
+    at = positions(grid["event_id"], controls["event_id"])  # -1: not among the filtered controls
+    in_force = grid[(grid["status"] == "in force").to_numpy() & (at >= 0)]
+    minerals = set(split_lists(controls["minerals"].iloc[at[in_force.index.to_numpy()]])[1])
     deals = events[
         (cats == "deal")
         & (events["announced"] > as_of - pd.DateOffset(years=1))
@@ -83,9 +81,11 @@ def overview(pkg: DataPackage, filters: Filters) -> Overview:
     chosen = _focus_minerals(pkg, filters)
     series = _exposure_series(pkg, chosen, filters.start, filters.as_of, stage="mine")
     now = series[series["date"] == series["date"].max()]["exposure"]
-    latest = events[events["announced"] <= as_of].sort_values("announced", ascending=False).head(10)
-    statuses = grid.merge(controls[["event_id", "title", "actor", "minerals"]], on="event_id")
-    statuses = statuses[statuses["status"].astype(str) != "not announced"]
+    announced = events.loc[events["announced"] <= as_of, "announced"]
+    latest = events.loc[announced.sort_values(ascending=False).head(10).index]
+    known = (at >= 0) & (grid["status"] != "not announced").to_numpy()
+    picked = controls[["title", "actor", "minerals"]].iloc[at[known]].reset_index(drop=True)
+    statuses = pd.concat([grid[known].reset_index(drop=True), picked], axis=1)
     return Overview(
         as_of=filters.as_of,
         measures_in_force=len(in_force),
@@ -256,8 +256,7 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
     member_of = set(
         blocs.loc[blocs["members"].fillna("").str.split(";").map(lambda ms: iso3 in ms), "code"]
     )
-    parties = ev["counterparts"].fillna("").str.split(";")
-    hits = parties.map(lambda ps: bool({iso3, *member_of} & set(ps)))
+    hits = pd.Series(names_any(ev["counterparts"], {iso3, *member_of}), index=ev.index)
     grid = (
         status_grid(pkg["events"], pkg["event_types"], [as_of], event_index(pkg))
         .set_index("event_id")["status"]
@@ -266,17 +265,13 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
     controls = ev[cats == "control"].assign(status=lambda d: d["event_id"].map(grid))
     imposed = controls[controls["actor"] == iso3]
     targeted = controls[hits.reindex(controls.index) | controls["counterparts"].eq("ALL")]
-    targeted = targeted[targeted["actor"] != iso3].assign(
-        scope=lambda d: d["counterparts"].map(
-            lambda c: "all destinations" if c == "ALL" else "named"
-        )
+    targeted = targeted[targeted["actor"] != iso3]
+    targeted = targeted.assign(
+        scope=np.where(targeted["counterparts"].eq("ALL"), "all destinations", "named")
     )
     deals = ev[(cats == "deal") & ((ev["actor"].isin({iso3, *member_of})) | hits)]
-    edges = (
-        deals.assign(partner=deals["actor"] + ";" + deals["counterparts"])
-        .assign(partner=lambda d: d["partner"].str.split(";"))
-        .explode("partner")
-    )
+    row, partner = split_lists(deals["actor"] + ";" + deals["counterparts"])
+    edges = deals[["event_id", "announced"]].iloc[row].assign(partner=partner)
     edges = edges[~edges["partner"].isin({iso3, "ALL", ""})]
     partners = (
         edges.groupby("partner")
@@ -331,37 +326,29 @@ def map_data(pkg: DataPackage, filters: Filters, measure: str, mineral: str, sta
         legend = "Governance (WGI 2023 rescaled, 0 strongest to 10 weakest)"
     else:
         grid = status_grid(pkg["events"], pkg["event_types"], [as_of], event_index(pkg))
-        active = grid[
-            (grid["status"] == "in force")
-            & grid["event_id"].isin(events.loc[cats == "control", "event_id"])
-        ]
-        values = events.set_index("event_id").loc[active["event_id"], "actor"].value_counts()
+        controls = events.loc[cats == "control", ["event_id", "actor"]]
+        at = positions(grid["event_id"], controls["event_id"])
+        active = at[(grid["status"] == "in force").to_numpy() & (at >= 0)]
+        values = controls["actor"].iloc[active].value_counts()
         legend = f"Export controls in force on {filters.as_of:%d %b %Y}"
     countries["value"] = countries["iso3"].map(values).astype(float)
-    deals = events[(cats == "deal") & (events["announced"] <= as_of)]
-    edges = deals.assign(target=deals["counterparts"].str.split(";")).explode("target")
-    edges = edges[edges["target"] != edges["actor"]]
-    pos = countries.set_index("iso3")[["lat", "lon"]]
-    edges = (
-        edges.join(pos, on="actor")
-        .join(pos.add_suffix("_t"), on="target")
-        .dropna(subset=["lat", "lon", "lat_t", "lon_t"])
-    )
-    arcs = edges[
-        [
-            "event_id",
-            "title",
-            "event_type",
-            "actor",
-            "target",
-            "minerals",
-            "announced",
-            "lat",
-            "lon",
-            "lat_t",
-            "lon_t",
-        ]
-    ]
+    cols = ["event_id", "title", "event_type", "actor", "counterparts", "minerals", "announced"]
+    deals = events.loc[(cats == "deal") & (events["announced"] <= as_of), cols]
+    row, target = split_lists(deals["counterparts"])
+    arcs = deals.iloc[row].drop(columns="counterparts").reset_index(drop=True)
+    arcs.insert(4, "target", target)
+    lat = countries["lat"].to_numpy(dtype=float, na_value=np.nan)
+    lon = countries["lon"].to_numpy(dtype=float, na_value=np.nan)
+    src = positions(arcs["actor"], countries["iso3"])
+    dst = positions(arcs["target"], countries["iso3"])
+    ok = (src >= 0) & (dst >= 0) & (arcs["target"] != arcs["actor"]).to_numpy(dtype=bool)
+    arcs = arcs.assign(
+        lat=np.where(src >= 0, lat[src], np.nan),
+        lon=np.where(src >= 0, lon[src], np.nan),
+        lat_t=np.where(dst >= 0, lat[dst], np.nan),
+        lon_t=np.where(dst >= 0, lon[dst], np.nan),
+    )[ok]
+    arcs = arcs.dropna(subset=["lat", "lon", "lat_t", "lon_t"])
     return MapData(countries, arcs.reset_index(drop=True), legend)
 
 

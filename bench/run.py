@@ -26,21 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis import metrics, views  # noqa: E402
-from analysis.filters import Filters  # noqa: E402
+from analysis.filters import Filters, filter_events, mineral_family  # noqa: E402
 from analysis.package import DATA_DIR, DATA_DIR_ENV, load_package  # noqa: E402
+from analysis.status import status_grid, status_intervals  # noqa: E402
 from bench.synthetic import scaled_package, write_scaled_data_dir  # noqa: E402
 
 AS_OF = dt.date(2025, 12, 31)
 FILTERS = Filters(end=AS_OF, as_of=AS_OF)
-
-
-def median_ms(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def table(title: str, rows: list[dict]) -> None:
@@ -48,43 +40,114 @@ def table(title: str, rows: list[dict]) -> None:
     print(pd.DataFrame(rows).to_string(index=False))
 
 
+def _calibration_ms() -> float:
+    """A fixed pure-Python loop: how fast this machine is right now (to read the other figures)."""
+
+    def loop() -> int:
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        return total
+
+    return min(_times(loop, 5))
+
+
+def _times(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def _page_metrics(pkg) -> dict[str, tuple[str, Callable[[], object]]]:
+    """Every metric the pages call, called as the pages call them (see analysis/views.py)."""
+    ev, types, mins = pkg["events"], pkg["event_types"], pkg["minerals"]
+    ix, latest = views.event_index(pkg), views.latest_production(pkg)
+    ree = sorted(mineral_family(mins, ["rare_earths"]) & views.produced_minerals(pkg))
+    ree_prod = latest[latest["mineral"].isin(ree) & (latest["measure"] == "production")]
+    focus = latest[latest["mineral"].isin(views.FOCUS_DEFAULT)]
+    as_of = pd.Timestamp(AS_OF)
+    months = metrics.monthly_dates(dt.date(2009, 1, 1), AS_OF)
+    return {
+        "filter events (all pages)": ("all", lambda: filter_events(ev, mins, pkg["blocs"], FILTERS)),
+        "status on one date": ("overview, country, map, data", lambda: status_grid(ev, types, [as_of], ix)),
+        "status spans": ("timeline", lambda: status_intervals(ev, types, as_of, ix)),
+        "exposure, monthly 2009-2025": ("overview, mineral", lambda: metrics.exposure(focus, ev, types, mins, months, with_controls=False, index=ix)),
+        "exposure on one date, every mineral": ("CLI, briefings", lambda: metrics.exposure(latest, ev, types, mins, [as_of], index=ix)),
+        "concentration, one mineral group": ("mineral", lambda: metrics.concentration(ree_prod)),
+        "shares, every mineral, one year": ("country, map", lambda: metrics.shares(latest)),
+        "governance risk": ("mineral", lambda: metrics.governance_risk(ree_prod, pkg["countries"], ev, types, mins, pkg["eu_crm_2023"], as_of, index=ix)),
+        "importer dependency": ("mineral", lambda: metrics.importer_dependency(pkg["import_reliance"], ev, types, mins, pkg["blocs"], as_of, index=ix)),
+        "deal partners": ("scenario, mineral", lambda: metrics.deal_partners(ev, types, pkg["blocs"], as_of, "USA")),
+        "scenario": ("scenario", lambda: views.scenario_view(pkg, "CHN", "gallium", 50, AS_OF)),
+    }  # fmt: skip
+
+
+def _views(pkg) -> dict[str, Callable[[], object]]:
+    return {
+        "overview": lambda: views.overview(pkg, FILTERS),
+        "timeline": lambda: views.timeline(pkg, FILTERS),
+        "mineral (rare earths)": lambda: views.mineral_profile(pkg, "rare_earths", FILTERS),
+        "country (CHN)": lambda: views.country_profile(pkg, "CHN", FILTERS),
+        "map (controls)": lambda: views.map_data(pkg, FILTERS, "controls", "rare_earths", "mine"),
+        "scenario": lambda: views.scenario_view(pkg, "CHN", "gallium", 50, AS_OF),
+        "data table": lambda: views.events_table(pkg, FILTERS),
+    }
+
+
 def bench_metrics() -> None:
+    """Metrics at 1x/10x/100x: min and median of repeated calls, once the package is prepared.
+
+    A loaded package keeps its event index and latest-year production (``views.event_index``,
+    ``views.latest_production``); preparing them is timed separately, once per package.
+    Concentration over every year of the table is shown too, though no page asks for it.
+    """
     base = load_package(DATA_DIR)
-    rows = []
-    timings: dict[str, dict[int, float]] = {}
+    print(f"machine: a 1e6-step Python loop takes {_calibration_ms():.0f} ms right now")
+    timings: dict[str, dict[int, tuple[float, float]]] = {}
+    used_by: dict[str, str] = {}
+    view_times: dict[str, dict[int, tuple[float, float]]] = {}
     for k in (1, 10, 100):
         pkg = scaled_package(base, k)
-        prod, ev, types, mins = (
-            pkg["production"],
-            pkg["events"],
-            pkg["event_types"],
-            pkg["minerals"],
-        )
-        cases: dict[str, Callable[[], object]] = {
-            "status on one date": lambda: metrics.status_grid(ev, types, [pd.Timestamp(AS_OF)]),
-            "status spans (timeline)": lambda: views.measure_history(pkg, list(ev["event_id"]), AS_OF),
-            "concentration (all)": lambda: metrics.concentration(prod),
-            "exposure on one date": lambda: metrics.exposure(prod, ev, types, mins, [pd.Timestamp(AS_OF)]),
-            "exposure monthly 2009-2025": lambda: metrics.exposure(prod, ev, types, mins, metrics.monthly_dates(dt.date(2009, 1, 1), AS_OF), with_controls=False),
-            "governance risk": lambda: metrics.governance_risk(prod, pkg["countries"], ev, types, mins, pkg["eu_crm_2023"], pd.Timestamp(AS_OF)),
-            "overview page": lambda: views.overview(pkg, FILTERS),
-            "mineral page": lambda: views.mineral_profile(pkg, "rare_earths", FILTERS),
-            "country page": lambda: views.country_profile(pkg, "CHN", FILTERS),
-            "map page": lambda: views.map_data(pkg, FILTERS, "controls", "rare_earths", "mine"),
-            "scenario page": lambda: views.scenario_view(pkg, "CHN", "gallium", 50, AS_OF),
-        }  # fmt: skip
-        for name, fn in cases.items():
-            timings.setdefault(name, {})[k] = median_ms(fn, repeat=3 if k == 100 else 5)
+        fresh = scaled_package(base, k)
+
+        def prepare(p=fresh) -> None:
+            p._derived.clear()
+            views.event_index(p), views.latest_production(p), views.produced_minerals(p)
+
+        cases = {"prepare the package (once per load)": ("all", prepare)}
+        cases |= _page_metrics(pkg)
+        cases["concentration, every year (not on a page)"] = ("CLI", lambda p=pkg: metrics.concentration(p["production"]))  # fmt: skip
+        for name, (pages, fn) in cases.items():
+            fn()  # warm: the package's derived values exist from here on
+            t = _times(fn, 5 if k == 100 else 7)
+            timings.setdefault(name, {})[k] = (min(t), statistics.median(t))
+            used_by[name] = pages
+        for name, fn in _views(pkg).items():
+            fn()
+            t = _times(fn, 5 if k == 100 else 7)
+            view_times.setdefault(name, {})[k] = (min(t), statistics.median(t))
+    rows = []
     for name, t in timings.items():
+        on_page = not name.endswith("(not on a page)")
         rows.append({
-            "metric": name, "1x ms": round(t[1], 1), "10x ms": round(t[10], 1), "100x ms": round(t[100], 1),
-            "100x/1x": round(t[100] / t[1], 1), "target <100 ms at 100x": "met" if t[100] < 100 else "MISSED",
-            "growth <= linear": "yes" if t[100] / t[1] <= 100 else "NO",
+            "metric": name, "pages": used_by[name],
+            "1x ms": round(t[1][1], 1), "10x ms": round(t[10][1], 1),
+            "100x ms (min / median)": f"{t[100][0]:.0f} / {t[100][1]:.0f}",
+            "100x/1x": round(t[100][1] / t[1][1], 1),
+            "<100 ms at 100x": ("met" if t[100][1] < 100 else "MISSED") if on_page else "n/a",
+            "growth <= linear": "yes" if t[100][1] / t[1][1] <= 100 else "NO",
         })  # fmt: skip
-    table(
-        f"Metrics on real data and synthetic data at 10x and 100x (events {len(base['events'])} -> {len(base['events']) * 100})",
-        rows,
-    )
+    events = len(base["events"])
+    table(f"Metrics as the pages call them, events {events} -> {events * 100} (medians unless stated)", rows)  # fmt: skip
+    rows = [
+        {"page view (all its metrics)": name, "1x ms": round(t[1][1], 1), "10x ms": round(t[10][1], 1),
+         "100x ms (min / median)": f"{t[100][0]:.0f} / {t[100][1]:.0f}", "100x/1x": round(t[100][1] / t[1][1], 1)}
+        for name, t in view_times.items()
+    ]  # fmt: skip
+    table("One call of each page's view (what a cache miss costs; pages cache views per filter set)", rows)  # fmt: skip
 
 
 PAGES = ["overview", "map", "timeline", "mineral", "country", "scenario", "data"]

@@ -27,7 +27,7 @@ _WIDGETS = {
 }
 
 
-@st.cache_data(show_spinner="Loading and validating the data…")
+@st.cache_resource(show_spinner="Loading and validating the data…")
 def _load(data_dir: str) -> DataPackage:
     return load_package(Path(data_dir))
 
