@@ -8,6 +8,7 @@ import pydeck as pdk
 import streamlit as st
 
 from analysis.palette import EVENT_TYPE_COLOURS
+from analysis.views import produced_minerals
 from pages.shared import (
     CompactDeck,
     country_shapes,
@@ -36,18 +37,14 @@ labels = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
 with c2:
     mineral = url_choice(
         "map_mineral",
-        sorted(set(prod["mineral"]), key=labels.get),
+        sorted(produced_minerals(pkg), key=labels.get),
         "rare_earths",
         "Mineral (for shares)",
         format_func=labels.get,
     )
+stages = sorted(prod.loc[prod["mineral"] == mineral, "stage"].unique())
 with c3:
-    stage = url_choice(
-        "stage",
-        sorted(set(prod.loc[prod["mineral"] == mineral, "stage"])),
-        sorted(set(prod.loc[prod["mineral"] == mineral, "stage"]))[0],
-        "Stage",
-    )
+    stage = url_choice("stage", stages, stages[0], "Stage")
 data = view("map_data", pkg, filters, measure, mineral, stage)
 
 st.title(f"Map of export controls and deals as of {filters.as_of:%d %B %Y}")

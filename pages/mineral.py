@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.briefing import mineral_briefing
 from analysis.figures import exposure_figure, shares_figure
+from analysis.views import produced_minerals
 from pages.shared import (
     CHART_CONFIG,
     briefing_buttons,
@@ -22,7 +23,7 @@ pkg = load()
 filters = sidebar_filters(pkg)
 minerals = pkg["minerals"]
 with_data = sorted(
-    set(pkg["production"]["mineral"]) | {"rare_earths"} | set(pkg["processing_shares"]["mineral"])
+    produced_minerals(pkg) | {"rare_earths"} | set(pkg["processing_shares"]["mineral"])
 )
 labels = minerals.set_index("mineral_id")["name"].to_dict()
 default = (

@@ -9,6 +9,7 @@ import streamlit as st
 from analysis.briefing import scenario_briefing
 from analysis.figures import scenario_figure
 from analysis.metrics import SCENARIO_ASSUMPTIONS
+from analysis.views import produced_minerals
 from pages.shared import (
     CHART_CONFIG,
     briefing_buttons,
@@ -27,7 +28,7 @@ prod = pkg["production"]
 labels = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
 country_names = names(pkg)
 c1, c2, c3 = st.columns([2, 2, 1])
-have = sorted(set(prod["mineral"]), key=labels.get)
+have = sorted(produced_minerals(pkg), key=labels.get)
 with c1:
     default = next((m for m in filters.minerals if m in have), "gallium")
     mineral = url_choice("sc_mineral", have, default, "Mineral", format_func=labels.get)
