@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 	@touch $(STAMP)
 
 run: $(STAMP)  ## start the dashboard at http://localhost:8501 on the embedded data
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address localhost
+	@echo "Dashboard: http://localhost:$(PORT)"
+	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) --server.address localhost
 
 test: $(STAMP)  ## every check: lint, format, data validation, all tests (browser tests included)
 	$(VENV)/bin/ruff check .
