@@ -108,7 +108,8 @@ class EventIndex:
         self.effective = to_ns(events["effective"])
         self.start = np.where(self.effective == NAT, self.announced, self.effective)
         self.ends = to_ns(events["ends"])
-        effect_of = np.append(np.asarray(effect, dtype=object), None)[codes]
+        named = [e if isinstance(e, str) else "" for e in effect]
+        effect_of = np.asarray([*named, ""], dtype=object)[codes]
         # Links: every (act, target) pair named in a relates_to list.
         row, item = split_lists(events["relates_to"].reset_index(drop=True))
         target = positions(pd.Series(item, dtype=object), events["event_id"])
