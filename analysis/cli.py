@@ -5,7 +5,8 @@ Commands
   ingest-usgs PATH                    build data/production.csv from MCS2025_World_Data.csv
   ingest-usgs-imports PATH            build data/import_reliance.csv from MCS2025_Fig2_Net_Import_Reliance.csv
   ingest-reference DIR                build countries.csv, country_shapes.geojson, eu_crm_2023.csv
-  status --as-of DATE [--json|--csv]  every measure with its status on DATE
+  status --as-of DATE [--by-mineral] [--json|--csv]  every measure with its status on DATE,
+      whether it is verified (not inferred from a date scheduled after the review date) and why
   concentration --mineral M --stage S --year Y [--json|--csv]   shares, HHI, top-1 and top-3
   exposure --mineral M --as-of DATE [--json|--csv]              share of supply behind controls in force
   scenario --country C --mineral M --cut PCT [--as-of DATE] [--json|--csv]   what-if export cut
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="every measure with its status on a date")
     p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument(
+        "--by-mineral", action="store_true", help="one row per (measure, mineral) and HS code"
+    )
     _output_flags(p)
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
@@ -164,10 +168,17 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
 
     prod = package["production"]
     if cmd == "status":
-        from analysis.status import measure_status
+        from analysis.status import EventIndex, measure_status, reviewed_through, status_by_mineral
 
-        out = measure_status(package["events"], package["event_types"], args.as_of)
-        _emit(out[out["status"] != "not announced"], args)
+        reviewed = reviewed_through(package.descriptor)
+        ix = EventIndex(package["events"], package["event_types"])
+        if args.by_mineral:
+            out = status_by_mineral(package["events"], ix, args.as_of, reviewed, hs_codes=True)
+        else:
+            out = measure_status(
+                package["events"], package["event_types"], args.as_of, reviewed, ix
+            )
+        _emit(out[out["status"] != "not announced"].reset_index(drop=True), args)
         return 0
     if cmd == "concentration":
         _choose("mineral", args.mineral, sorted(set(prod["mineral"])))

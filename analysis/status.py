@@ -496,9 +496,9 @@ def reviewed_through(descriptor: dict) -> pd.Timestamp | None:
 
 
 _WHAT = {
-    "suspend": "the suspension was due to end",
-    "exempt": "the relaxation was due to end",
-    "extend": "the extension was due to end",
+    "suspend": "the suspension was scheduled to run until",
+    "exempt": "the relaxation was scheduled to run until",
+    "extend": "the extension was scheduled to run until",
     "lift": "the lifting was due to take effect",
     "replace": "the replacement was due to take effect",
 }
@@ -579,11 +579,11 @@ def horizon(
         ends = index.ends[event]
         if ends != NAT and when == ends + DAY:
             day = pd.Timestamp(int(ends))
-            what = "the measure was due to expire" if is_measure else _WHAT.get(
-                _effect_name(index, event, effect), "the act was due to end")
-            what += f" after {day:%d %B %Y}".replace(" 0", " ")
+            what = "the measure was scheduled to run until" if is_measure else _WHAT.get(
+                _effect_name(index, event, effect), "the act was scheduled to run until")
+            what += f" {day:%d %B %Y}".replace(" 0", " ")
         else:
-            what = "the measure was due to take effect" if is_measure else "the act was due to take effect"
+            what = "the measure was due to take effect" if is_measure else "the act was due to take effect"  # noqa: E501
             what += f" on {day:%d %B %Y}".replace(" 0", " ")
         doc = instrument[event] if instrument is not None else None
         named = f" ({doc})" if isinstance(doc, str) and doc else ""

@@ -45,6 +45,8 @@ d.metric(
     "n/a" if data.exposure_now is None else f"{data.exposure_now:.0f}%",
     help="Mean over the chosen minerals (or eight headline minerals) of the share of 2024 world production from countries with a control in force.",
 )
+for line in view("unverified_caveats", pkg, filters.as_of, list(data.statuses["event_id"])):
+    st.text(line)
 
 if data.exposure_series.empty:
     empty_explanation(filters)

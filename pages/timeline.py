@@ -64,16 +64,14 @@ else:
         f"announced {row['announced']:%Y-%m-%d} ({row['date_precision']} precision)"
     )
     st.link_button(f"Source: {row['source_publisher']}", row["source_url"])
-    related = pkg["events"][
-        (pkg["events"]["relates_to"] == pick) | (pkg["events"]["event_id"] == row["relates_to"])
-    ]
+    related = view("related_events", pkg, pick)
     if not related.empty:
-        st.markdown("Related events")
+        st.markdown("Linked events (acts on this event, or acted on by it)")
         st.dataframe(
-            related[
-                ["event_id", "event_type", "announced", "effective", "ends", "title", "source_url"]
-            ],
+            related[["link", "event_type", "announced", "effective", "ends", "title", "source_url"]],
             hide_index=True,
             column_config={"source_url": st.column_config.LinkColumn("source")},
         )
+    for line in view("unverified_caveats", pkg, filters.as_of, list(events["event_id"])):
+        st.text(line)
 footer(pkg)
