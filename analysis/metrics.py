@@ -269,7 +269,9 @@ def exposure(
         on_all[hits["key"].to_numpy()[alld], col[alld]] = True
     else:
         on, on_all = _in_force_matrix(events, event_types, minerals, labels, days, index)
-    (relaxed, _) = _in_force_matrix(events, event_types, minerals, labels, days, index, RELAXED_CODE)
+    (relaxed, _) = _in_force_matrix(
+        events, event_types, minerals, labels, days, index, RELAXED_CODE
+    )
     relaxed &= ~on
     groups = sh[["mineral", "stage"]].drop_duplicates().sort_values(["mineral", "stage"])
     groups = groups.reset_index(drop=True).assign(group=lambda g: np.arange(len(g)))

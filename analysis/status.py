@@ -132,7 +132,9 @@ class EventIndex:
         self.unit_kind = np.asarray(kind, dtype=np.int8)
         self.unit_item = np.asarray(item, dtype=object)
 
-    def _build_pairs(self, minerals: np.ndarray, hs: np.ndarray | None, effect_of: np.ndarray) -> None:
+    def _build_pairs(
+        self, minerals: np.ndarray, hs: np.ndarray | None, effect_of: np.ndarray
+    ) -> None:
         """Which acts cover which units: first-order (act, unit) and second-order (act, pair)."""
         memo: dict[tuple, bool] = {}
 
@@ -257,7 +259,9 @@ class EventIndex:
         return _runs(measure, date, self.status_codes(measure, date), until_ns)
 
 
-def _runs(key: np.ndarray, date: np.ndarray, code: np.ndarray, until_ns: int) -> tuple[np.ndarray, ...]:
+def _runs(
+    key: np.ndarray, date: np.ndarray, code: np.ndarray, until_ns: int
+) -> tuple[np.ndarray, ...]:
     """Consecutive (key, date) pairs of one status merged into spans; ``not announced`` dropped."""
     change = np.ones(len(key), dtype=bool)
     change[1:] = (key[1:] != key[:-1]) | (code[1:] != code[:-1])
@@ -421,7 +425,7 @@ def measure_status(
         .groupby("measure_id", sort=False)["text"]
         .agg("; ".join)
     )
-    out["scope"] = out["event_id"].map(notes).fillna("")
+    out["scope"] = [notes.get(e, "") for e in out["event_id"]]
     ok, caveat = horizon(events, ix, np.flatnonzero(ix.control), day, reviewed)
     flags = pd.DataFrame({"event_id": ix.ids[ix.control], "verified": ok, "caveat": caveat})
     out = out.merge(flags, on="event_id", how="left")
@@ -532,7 +536,7 @@ def _unit_horizon(
     if reviewed is None or pd.Timestamp(date) <= reviewed:
         return ok, []
     r_ns, d_ns = (int(x) for x in to_ns([reviewed, pd.Timestamp(date)]))
-    unit, when, event, which = _scheduled(ix)
+    unit, when, event, _which = _scheduled(ix)
     late = (when > r_ns) & (when <= d_ns)
     row, j = inner_join(units, unit[late])
     ok[row] = False
@@ -557,7 +561,7 @@ def horizon(
     when verified).
     """
     mine = np.arange(len(index.unit_measure))
-    ok_u, hits = _unit_horizon(index, mine, date, reviewed)
+    _, hits = _unit_horizon(index, mine, date, reviewed)
     pos = {int(m): i for i, m in enumerate(measures)}
     ok = np.ones(len(measures), dtype=bool)
     latest: dict[int, tuple[int, int]] = {}
@@ -569,9 +573,7 @@ def horizon(
         if i not in latest or when > latest[i][0]:
             latest[i] = (when, event)
     effect = events["event_type"].to_numpy(dtype=object)
-    instrument = (
-        events["instrument"].to_numpy(dtype=object) if "instrument" in events else None
-    )
+    instrument = events["instrument"].to_numpy(dtype=object) if "instrument" in events else None
     caveats = [""] * len(measures)
     for i, (when, event) in latest.items():
         day = pd.Timestamp(when)
@@ -579,17 +581,27 @@ def horizon(
         ends = index.ends[event]
         if ends != NAT and when == ends + DAY:
             day = pd.Timestamp(int(ends))
-            what = "the measure was scheduled to run until" if is_measure else _WHAT.get(
-                _effect_name(index, event, effect), "the act was scheduled to run until")
+            what = (
+                "the measure was scheduled to run until"
+                if is_measure
+                else _WHAT.get(
+                    _effect_name(index, event, effect), "the act was scheduled to run until"
+                )
+            )
             what += f" {day:%d %B %Y}".replace(" 0", " ")
         else:
-            what = "the measure was due to take effect" if is_measure else "the act was due to take effect"  # noqa: E501
+            what = (
+                "the measure was due to take effect"
+                if is_measure
+                else "the act was due to take effect"
+            )
             what += f" on {day:%d %B %Y}".replace(" 0", " ")
         doc = instrument[event] if instrument is not None else None
         named = f" ({doc})" if isinstance(doc, str) and doc else ""
         caveats[i] = (
             f"Inferred from a scheduled date: {what}{named}; the events were last reviewed on "
-            f"{reviewed:%d %B %Y}".replace(" 0", " ") + " and no later source is in the data."
+            f"{reviewed:%d %B %Y}".replace(" 0", " ")
+            + " and no later source is in the data."
         )
     return ok, caveats
 

@@ -468,7 +468,9 @@ def events_table(pkg: DataPackage, filters: Filters) -> pd.DataFrame:
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
     st_on = statuses_on(pkg, filters.as_of).set_index("event_id")
     out = events.copy()
-    out.insert(2, f"status_{filters.as_of:%Y_%m_%d}", out["event_id"].map(st_on["label"]).fillna(""))
+    out.insert(
+        2, f"status_{filters.as_of:%Y_%m_%d}", out["event_id"].map(st_on["label"]).fillna("")
+    )
     out.insert(3, "status_caveat", out["event_id"].map(st_on["caveat"]).fillna(""))
     out.insert(4, "links", out["event_id"].map(link_text(pkg)).fillna(""))
     return out

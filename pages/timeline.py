@@ -68,7 +68,9 @@ else:
     if not related.empty:
         st.markdown("Linked events (acts on this event, or acted on by it)")
         st.dataframe(
-            related[["link", "event_type", "announced", "effective", "ends", "title", "source_url"]],
+            related[
+                ["link", "event_type", "announced", "effective", "ends", "title", "source_url"]
+            ],
             hide_index=True,
             column_config={"source_url": st.column_config.LinkColumn("source")},
         )

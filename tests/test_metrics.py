@@ -207,3 +207,61 @@ def test_monthly_exposure_from_intervals_equals_the_date_grid(pkg) -> None:
     assert len(both) == len(grid) == len(fast)
     assert (both["exposure_grid"] - both["exposure_fast"]).abs().max() < 1e-9
     assert (both["exposure_all_grid"] - both["exposure_all_fast"]).abs().max() < 1e-9
+
+
+def _csv_share(mineral: str, country: str, year: str = "2024") -> float:
+    """Country share of world mine production, straight from production.csv (csv module).
+
+    The mineral must have a single basis at the mine stage (nickel, bauxite do).
+    """
+    import csv
+
+    with open(DATA / "production.csv", encoding="utf-8", newline="") as fh:
+        rows = [
+            r for r in csv.DictReader(fh)
+            if r["mineral"] == mineral and r["stage"] == "mine" and r["year"] == year
+            and r["measure"] == "production"
+        ]  # fmt: skip
+    qty = {r["country"]: float(r["quantity"]) for r in rows if r["quantity"]}
+    return 100 * qty[country] / qty["WLD"]  # USGS's world total is the denominator
+
+
+def test_indonesia_relaxation_moves_nickel_and_bauxite_exposure(pkg) -> None:
+    """Exposure dips in 2017-2019 (relaxed, its own band) and returns in 2020 / mid-2023."""
+    days = pd.to_datetime(["2016-06-01", "2018-06-01", "2019-12-31", "2020-01-01",
+                           "2023-06-01", "2023-07-01"])  # fmt: skip
+    ex = metrics.exposure(pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"],
+                          days, year=2024)  # fmt: skip
+    mine = ex[ex["stage"] == "mine"].set_index(["mineral", "date"])
+    for mineral in ("nickel", "bauxite"):
+        share = _csv_share(mineral, "IDN")
+        got = mine.loc[mineral]
+        before = got.at[pd.Timestamp("2016-06-01"), "exposure"]
+        during = got.at[pd.Timestamp("2018-06-01"), "exposure"]
+        assert before - during == pytest.approx(share, abs=0.05)
+        assert got.at[pd.Timestamp("2018-06-01"), "exposure_relaxed"] == pytest.approx(
+            share, abs=0.05
+        )
+        assert "idn-raw-ore-export-ban-2014" not in got.at[pd.Timestamp("2018-06-01"), "controls"]
+    nickel, bauxite = mine.loc["nickel"], mine.loc["bauxite"]
+    assert nickel.at[pd.Timestamp("2020-01-01"), "exposure"] - nickel.at[
+        pd.Timestamp("2019-12-31"), "exposure"
+    ] == pytest.approx(_csv_share("nickel", "IDN"), abs=0.05)
+    assert bauxite.at[pd.Timestamp("2020-01-01"), "exposure_relaxed"] > 0
+    assert bauxite.at[pd.Timestamp("2023-07-01"), "exposure"] - bauxite.at[
+        pd.Timestamp("2023-06-01"), "exposure"
+    ] == pytest.approx(_csv_share("bauxite", "IDN"), abs=0.05)
+    # The long-series path (spans, no control names) gives the same numbers.
+    fast = metrics.exposure(pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"],
+                            days, year=2024, with_controls=False)  # fmt: skip
+    cols = ["exposure", "exposure_all", "exposure_relaxed"]
+    pd.testing.assert_frame_equal(
+        fast[cols].reset_index(drop=True), ex[cols].reset_index(drop=True)
+    )
+
+
+def test_status_by_mineral_cli_rows(pkg) -> None:
+    out = run("status", "--as-of", "2018-06-01", "--by-mineral", "--json")
+    rows = {(r["measure_id"], r["mineral"]): r["status"] for r in json.loads(out.stdout)}
+    assert rows[("idn-raw-ore-export-ban-2014", "nickel")] == "relaxed"
+    assert rows[("idn-raw-ore-export-ban-2014", "tin")] == "in force"

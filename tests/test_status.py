@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.package import load_package
-from analysis.status import STATUSES, EventIndex, status_by_mineral, status_grid, status_intervals
+from analysis.status import (
+    STATUSES,
+    EventIndex,
+    measure_status,
+    reviewed_through,
+    status_by_mineral,
+    status_grid,
+    status_intervals,
+)
 from tests.conftest import DATA
 
 
@@ -221,7 +229,9 @@ def oracle_status(events: list[dict], measure: dict, d: pd.Timestamp, unit=None)
         if start(a) > d:
             return False
         a_end = a["ends"]
-        ext = [e["ends"] for e in acting(a, "extension") if e["announced"] <= d and pd.notna(e["ends"])]
+        ext = [
+            e["ends"] for e in acting(a, "extension") if e["announced"] <= d and pd.notna(e["ends"])
+        ]
         if ext:
             a_end = max(ext)
         lifts = [start(e) for e in acting(a, "lifting") if start(e) <= d]
@@ -239,7 +249,9 @@ def oracle_status(events: list[dict], measure: dict, d: pd.Timestamp, unit=None)
         return "replaced"
     end = measure["ends"]
     ext_ends = [
-        e["ends"] for e in acting(measure, "extension") if e["announced"] <= d and pd.notna(e["ends"])
+        e["ends"]
+        for e in acting(measure, "extension")
+        if e["announced"] <= d and pd.notna(e["ends"])
     ]
     if ext_ends:
         end = max(ext_ends)
@@ -338,10 +350,143 @@ def test_status_follows_the_rules_as_written(events, offsets) -> None:
     unit, code, start, end = ix.unit_spans(until)
     for d in dates:
         d_ns = d.value
-        codes = ix.unit_status_codes(np.arange(len(ix.unit_measure)), np.full(len(ix.unit_measure), d_ns))
+        codes = ix.unit_status_codes(
+            np.arange(len(ix.unit_measure)), np.full(len(ix.unit_measure), d_ns)
+        )
         for u, c in enumerate(codes.tolist()):
             inside = (unit == u) & (start <= d_ns) & (d_ns < end)
             if STATUSES[c] == "not announced":
                 assert not inside.any()
             else:
                 assert code[inside].tolist() == [c]
+
+
+# Indonesia's 2014 raw-ore ban and its 2017 relaxation, dated from the sources in events.csv:
+# relaxed from the 12 January 2017 announcement (Government Regulation 1/2017, ESDM Regulation
+# 5/2017); nickel's window cut to 31 December 2019 by ESDM Regulation 11/2019 (lifting effective
+# 1 January 2020); bauxite's window extended to 10 June 2023 by ESDM Regulation 17/2020, Art. 46.
+BAN_2014 = "idn-raw-ore-export-ban-2014"
+
+
+@pytest.mark.parametrize(
+    ("day", "mineral", "expected"),
+    [
+        ("2016-12-31", "nickel", "in force"),
+        ("2017-01-11", "nickel", "in force"),
+        ("2017-01-12", "nickel", "relaxed"),
+        ("2017-01-12", "bauxite", "relaxed"),
+        ("2017-01-12", "tin", "in force"),
+        ("2018-06-01", "gold", "in force"),
+        ("2019-12-31", "nickel", "relaxed"),
+        ("2020-01-01", "nickel", "in force"),
+        ("2020-01-01", "bauxite", "relaxed"),
+        ("2022-01-11", "bauxite", "relaxed"),
+        ("2022-01-12", "bauxite", "relaxed"),  # the 2020 extension, not the 2017 end date
+        ("2023-06-10", "bauxite", "relaxed"),
+        ("2023-06-11", "bauxite", "in force"),
+    ],
+)
+def test_indonesia_relaxation_per_mineral(pkg, day: str, mineral: str, expected: str) -> None:
+    ix = EventIndex(pkg["events"], pkg["event_types"])
+    per = status_by_mineral(pkg["events"], ix, pd.Timestamp(day)).set_index(
+        ["measure_id", "mineral"]
+    )
+    assert per.at[(BAN_2014, mineral), "status"] == expected
+    # The measure as a whole stands throughout (tin, chromium, gold and silver stay banned).
+    assert status_on(pkg, BAN_2014, day) == "in force"
+
+
+def test_a_lifecycle_row_covers_what_its_minerals_say(pkg) -> None:
+    """Each act names at least one mineral of each event it acts on (else it would act on nothing)."""
+    ev = pkg["events"].set_index("event_id")
+    for act, row in ev[ev["relates_to"].notna()].iterrows():
+        for target in row["relates_to"].split(";"):
+            shared = set(row["minerals"].split(";")) & set(ev.at[target, "minerals"].split(";"))
+            assert shared, (act, target)
+
+
+def test_an_act_on_several_measures_acts_on_each(pkg) -> None:
+    """The Busan general-licence commitment relaxes all four licensing measures it names."""
+    ix = EventIndex(pkg["events"], pkg["event_types"])
+    per = status_by_mineral(pkg["events"], ix, pd.Timestamp("2025-11-05")).set_index(
+        ["measure_id", "mineral"]
+    )["status"]
+    assert per[("chn-gallium-germanium-licensing-2023", "gallium")] == "relaxed"
+    assert per[("chn-graphite-licensing-2023", "graphite")] == "relaxed"
+    assert per[("chn-rare-earths-seven-licensing-2025-04", "terbium")] == "relaxed"
+    assert per[("chn-antimony-superhard-licensing-2024", "antimony")] == "relaxed"
+    # Superhard materials are not named by the commitment: that part stays in force.
+    assert per[("chn-antimony-superhard-licensing-2024", "superhard_materials")] == "in force"
+
+
+HORIZON_TYPES = pd.DataFrame(
+    {"event_type": ["control_ban", "suspension"], "category": ["control", "lifecycle"],
+     "effect": [None, "suspend"]}
+)  # fmt: skip
+
+
+def _horizon_case() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"event_id": "ban", "event_type": "control_ban", "minerals": "gallium",
+             "announced": pd.Timestamp("2024-12-03"), "effective": pd.Timestamp("2024-12-03"),
+             "ends": pd.NaT, "relates_to": None, "instrument": None, "actor": "CHN",
+             "counterparts": "USA", "title": "Ban"},
+            {"event_id": "pause", "event_type": "suspension", "minerals": "gallium",
+             "announced": pd.Timestamp("2025-11-09"), "effective": pd.Timestamp("2025-11-09"),
+             "ends": pd.Timestamp("2026-11-27"), "relates_to": "ban",
+             "instrument": "Announcement No. 72", "actor": "CHN", "counterparts": "USA",
+             "title": "Pause"},
+        ]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("day", "status", "verified"),
+    [
+        ("2026-06-16", "suspended", True),  # before the review date
+        ("2026-06-17", "suspended", True),  # on it
+        ("2026-11-27", "suspended", True),  # after it, but nothing scheduled has happened yet
+        ("2026-11-28", "in force", False),  # rests on the suspension's scheduled end
+        ("2027-06-01", "in force", False),
+    ],
+)
+def test_horizon_on_both_sides_of_the_review_date(day: str, status: str, verified: bool) -> None:
+    ev = _horizon_case()
+    ix = EventIndex(ev, HORIZON_TYPES)
+    out = measure_status(ev, HORIZON_TYPES, pd.Timestamp(day), pd.Timestamp("2026-06-17"), ix)
+    row = out.set_index("event_id").loc["ban"]
+    assert (row["status"], bool(row["verified"])) == (status, verified)
+    if verified:
+        assert row["caveat"] == ""
+    else:
+        assert "27 November 2026" in row["caveat"] and "17 June 2026" in row["caveat"]
+        assert "Announcement No. 72" in row["caveat"]
+    per = status_by_mineral(ev, ix, pd.Timestamp(day), pd.Timestamp("2026-06-17"))
+    assert per["verified"].tolist() == [verified]
+    # Without a review date nothing is flagged.
+    assert measure_status(ev, HORIZON_TYPES, pd.Timestamp(day), None, ix)["verified"].all()
+
+
+def test_real_data_flags_chinas_lapsed_suspensions(pkg) -> None:
+    reviewed = reviewed_through(pkg.descriptor)
+    assert reviewed is not None
+    assert reviewed == pkg["events"]["source_date"].max()  # until the lead sets the final value
+    out = measure_status(
+        pkg["events"], pkg["event_types"], pd.Timestamp("2026-12-02"), reviewed
+    ).set_index("event_id")
+    lapsed = [
+        "chn-usa-gallium-germanium-antimony-ban-2024-12",
+        "chn-rare-earths-five-licensing-2025-10",
+        "chn-rare-earth-tech-controls-2025-10",
+        "chn-superhard-materials-licensing-2025-10",
+        "chn-lithium-battery-graphite-anode-licensing-2025-10",
+        "chn-rare-earth-equipment-materials-licensing-2025-10",
+        "chn-rare-earth-extraterritorial-licensing-2025-10",
+    ]
+    assert not out.loc[lapsed, "verified"].any()
+    assert (out.loc[lapsed, "status"] == "in force").all()
+    # A measure in force with no scheduled change stays verified.
+    assert out.at["chn-gallium-germanium-licensing-2023", "verified"]
+    on_review = measure_status(pkg["events"], pkg["event_types"], reviewed, reviewed)
+    assert on_review["verified"].all()
