@@ -45,7 +45,7 @@ def timeline_figure(
     rows = _lanes(events, lane)
     lanes = sorted(rows["lane"].dropna().unique().tolist(), reverse=True)
     spans = intervals.merge(rows[["event_id", "lane"]], on="event_id")
-    for status in ("announced", "in force", "suspended"):  # a lifted or expired measure has no bar
+    for status in ("announced", "in force", "relaxed", "suspended"):  # lifted/expired: no bar
         colour = STATUS_COLOURS[status]
         part = spans[spans["status"] == status]
         if part.empty:
@@ -162,8 +162,9 @@ def exposure_figure(
 ) -> go.Figure:
     """Lines of exposure (%) over time per mineral and stage, with the mineral's events marked.
 
-    ``series``: columns ``date``, ``label``, ``exposure``; ``markers``: ``announced``, ``title``,
-    ``event_type``, ``event_id``.
+    ``series``: columns ``date``, ``label``, ``exposure`` (and ``exposure_relaxed``, drawn dotted
+    when any is above zero: supply behind a measure that stands but lets exports through);
+    ``markers``: ``announced``, ``title``, ``event_type``, ``event_id``.
     """
     from analysis.palette import OKABE_ITO
 
@@ -176,6 +177,16 @@ def exposure_figure(
                 hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply<extra>" + str(label) + "</extra>",
             )
         )  # fmt: skip
+        relaxed = part.get("exposure_relaxed")
+        if relaxed is not None and (relaxed > 0).any():
+            fig.add_trace(
+                go.Scatter(
+                    x=part["date"], y=relaxed, mode="lines", name=f"{label}, relaxed control",
+                    line={"shape": "hv", "width": 1.5, "dash": "dot", "color": OKABE_ITO[i % len(OKABE_ITO)]},
+                    hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply behind a relaxed control"
+                    "<extra>" + str(label) + "</extra>",
+                )
+            )  # fmt: skip
     if not markers.empty:
         fig.add_trace(
             go.Scatter(

@@ -220,7 +220,15 @@ def _exposure_series(
     prod = prod[prod["mineral"].isin(minerals)]
     if prod.empty:
         return pd.DataFrame(
-            columns=["mineral", "stage", "date", "exposure", "exposure_all", "label"]
+            columns=[
+                "mineral",
+                "stage",
+                "date",
+                "exposure",
+                "exposure_all",
+                "exposure_relaxed",
+                "label",
+            ]
         )
     ex = metrics.exposure(
         prod, pkg["events"], pkg["event_types"], pkg["minerals"], dates, LATEST_YEAR,
