@@ -425,7 +425,8 @@ def measure_status(
         .groupby("measure_id", sort=False)["text"]
         .agg("; ".join)
     )
-    out["scope"] = [notes.get(e, "") for e in out["event_id"]]
+    scope = dict(zip(notes.index, notes, strict=True))
+    out["scope"] = [scope.get(e, "") for e in out["event_id"]]
     ok, caveat = horizon(events, ix, np.flatnonzero(ix.control), day, reviewed)
     flags = pd.DataFrame({"event_id": ix.ids[ix.control], "verified": ok, "caveat": caveat})
     out = out.merge(flags, on="event_id", how="left")
