@@ -37,14 +37,21 @@ def timeline_figure(
 ) -> go.Figure:
     """Swimlanes (one per actor or mineral) with a marker per event and a bar per measure's life.
 
-    ``intervals`` is :func:`analysis.status.status_intervals` restricted to the shown measures.
+    ``intervals`` is :func:`analysis.status.status_intervals` restricted to the shown measures
+    (with ``by_mineral=True`` for lanes by mineral, so that each lane shows that mineral's status).
     Marker colour is the event type, marker shape the category; the hover text gives the
     summary and the source.
     """
     fig = go.Figure()
     rows = _lanes(events, lane)
     lanes = sorted(rows["lane"].dropna().unique().tolist(), reverse=True)
-    spans = intervals.merge(rows[["event_id", "lane"]], on="event_id")
+    if "mineral" in intervals:  # per-mineral lives: each bar in its own mineral's lane
+        lanes_of = rows[["event_id", "lane"]].drop_duplicates()
+        spans = intervals.rename(columns={"mineral": "lane"}).merge(
+            lanes_of, on=["event_id", "lane"]
+        )
+    else:
+        spans = intervals.merge(rows[["event_id", "lane"]], on="event_id")
     for status in ("announced", "in force", "relaxed", "suspended"):  # lifted/expired: no bar
         colour = STATUS_COLOURS[status]
         part = spans[spans["status"] == status]

@@ -620,15 +620,34 @@ def status_intervals(
     event_types: pd.DataFrame,
     until: pd.Timestamp,
     index: EventIndex | None = None,
+    by_mineral: bool = False,
 ) -> pd.DataFrame:
     """Each measure's life as consecutive spans of one status, up to ``until``.
 
     Columns: ``event_id``, ``status``, ``start``, ``end`` (``end`` is exclusive), sorted by
     ``event_id`` and ``start``. Spans with status ``not announced`` are left out. A measure's
     status can only change on its own dates or those of the lifecycle events acting on it, so
-    only those (measure, date) pairs are evaluated.
+    only those (measure, date) pairs are evaluated. With ``by_mineral``, the spans are per
+    (measure, mineral) and carry a ``mineral`` column.
     """
     ix = EventIndex.build(events, event_types) if index is None else index
+    if by_mineral:  # one life per (measure, mineral): column ``mineral`` added
+        unit, code, start, end = ix.unit_spans(pd.Timestamp(until))
+        keep = ix.unit_kind[unit] == MINERAL
+        unit, code, start, end = unit[keep], code[keep], start[keep], end[keep]
+        order = np.lexsort(
+            (start, ix.unit_item[unit].astype(str), ix.ids[ix.unit_measure[unit]].astype(str))
+        )
+        unit, code, start, end = unit[order], code[order], start[order], end[order]
+        return pd.DataFrame(
+            {
+                "event_id": ix.ids[ix.unit_measure[unit]],
+                "mineral": ix.unit_item[unit],
+                "status": pd.array(np.asarray(STATUSES, dtype=object)[code], dtype="str"),
+                "start": ns_to_dates(start),
+                "end": ns_to_dates(end),
+            }
+        )
     measure, code, start, end = ix.spans(pd.Timestamp(until))
     order = np.lexsort((start, ix.ids[measure].astype(str)))
     measure, code, start, end = measure[order], code[order], start[order], end[order]

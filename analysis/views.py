@@ -463,10 +463,15 @@ def scenario_view(
     )  # fmt: skip
 
 
-def measure_history(pkg: DataPackage, event_ids: list[str], until: dt.date) -> pd.DataFrame:
-    """Status spans of the given measures up to ``until`` (for timelines and briefings)."""
+def measure_history(
+    pkg: DataPackage, event_ids: list[str], until: dt.date, by_mineral: bool = False
+) -> pd.DataFrame:
+    """Status spans of the given measures up to ``until`` (for timelines and briefings).
+
+    With ``by_mineral``, one life per (measure, mineral), with a ``mineral`` column.
+    """
     spans = status_intervals(
-        pkg["events"], pkg["event_types"], pd.Timestamp(until), event_index(pkg)
+        pkg["events"], pkg["event_types"], pd.Timestamp(until), event_index(pkg), by_mineral
     )
     return spans[is_in(spans["event_id"], pd.Series(event_ids, dtype=object))]
 
@@ -489,13 +494,17 @@ class TimelineData:
     events: pd.DataFrame
     spans: pd.DataFrame
     related: pd.DataFrame
+    mineral_spans: pd.DataFrame | None = None  # per (measure, mineral), for lanes by mineral
 
 
 def timeline(pkg: DataPackage, filters: Filters) -> TimelineData:
     """Events matching the filters and the status spans of the measures among them."""
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
-    spans = measure_history(pkg, list(events["event_id"]), filters.as_of)
-    return TimelineData(events, spans, pkg["events"][pkg["events"]["relates_to"].notna()])
+    ids = list(events["event_id"])
+    spans = measure_history(pkg, ids, filters.as_of)
+    per_mineral = measure_history(pkg, ids, filters.as_of, by_mineral=True)
+    related = pkg["events"][pkg["events"]["relates_to"].notna()]
+    return TimelineData(events, spans, related, per_mineral)
 
 
 def unverified_caveats(pkg: DataPackage, as_of: dt.date, event_ids: list[str]) -> list[str]:

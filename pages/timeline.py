@@ -30,7 +30,7 @@ if events.empty:
     empty_explanation(filters)
 else:
     types = pkg["event_types"].set_index("event_type")
-    spans = data.spans
+    spans = data.mineral_spans if lane == "mineral" else data.spans
     fig = timeline_figure(
         events,
         spans,

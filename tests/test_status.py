@@ -490,3 +490,19 @@ def test_real_data_flags_chinas_lapsed_suspensions(pkg) -> None:
     assert out.at["chn-gallium-germanium-licensing-2023", "verified"]
     on_review = measure_status(pkg["events"], pkg["event_types"], reviewed, reviewed)
     assert on_review["verified"].all()
+
+
+def test_mineral_spans_agree_with_the_status_by_mineral_on_every_month(pkg) -> None:
+    until = pd.Timestamp("2026-12-31")
+    spans = status_intervals(pkg["events"], pkg["event_types"], until, by_mineral=True)
+    ix = EventIndex(pkg["events"], pkg["event_types"])
+    for day in pd.date_range("2013-01-01", until, freq="6MS"):
+        per = status_by_mineral(pkg["events"], ix, day)
+        per = per[per["status"] != "not announced"]
+        hit = spans[(spans["start"] <= day) & (day < spans["end"])]
+        got = hit.set_index(["event_id", "mineral"])["status"]
+        want = per.set_index(["measure_id", "mineral"])["status"]
+        assert (
+            got.sort_index().to_dict()
+            == want.rename_axis(["event_id", "mineral"]).sort_index().to_dict()
+        )
