@@ -34,8 +34,12 @@ def timeline_figure(
     lane: str,
     as_of: dt.date,
     source_line: str,
+    reviewed: dt.date | None = None,
 ) -> go.Figure:
     """Swimlanes (one per actor or mineral) with a marker per event and a bar per measure's life.
+
+    When ``as_of`` is after ``reviewed`` (the data horizon), the stretch between them is shaded:
+    bars there may rest on dates scheduled in advance rather than on a source.
 
     ``intervals`` is :func:`analysis.status.status_intervals` restricted to the shown measures
     (with ``by_mineral=True`` for lanes by mineral, so that each lane shows that mineral's status).
@@ -100,6 +104,12 @@ def timeline_figure(
             )
         )
     fig.add_vline(x=pd.Timestamp(as_of).value / 1e6, line={"dash": "dot", "color": "#333"})
+    if reviewed is not None and pd.Timestamp(as_of) > pd.Timestamp(reviewed):
+        fig.add_vrect(
+            x0=pd.Timestamp(reviewed).value / 1e6, x1=pd.Timestamp(as_of).value / 1e6,
+            fillcolor="#BBBBBB", opacity=0.25, line_width=0, layer="below",
+            annotation_text="after the last review of the events", annotation_position="top left",
+        )  # fmt: skip
     fig.update_layout(
         title={
             "text": f"Minerals deals and export controls, status as of {as_of:%d %B %Y}",

@@ -39,6 +39,7 @@ else:
         lane=lane,
         as_of=filters.as_of,
         source_line=f"Source: curated events dataset v{pkg.version}, each event with its own cited source.",
+        reviewed=view("review_date", pkg),
     )
     st.plotly_chart(
         fig,
