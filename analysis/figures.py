@@ -126,7 +126,7 @@ def timeline_figure(
             "categoryorder": "array",
             "categoryarray": lanes,
         },
-        annotations=[source_note(source_line, yshift=-62)],
+        annotations=[*fig.layout.annotations, source_note(source_line, yshift=-62)],
     )
     return fig
 
