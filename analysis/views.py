@@ -21,6 +21,7 @@ from analysis.status import (
     EventIndex,
     measure_status,
     reviewed_through,
+    status_by_mineral,
     status_grid,
     status_intervals,
 )
@@ -154,7 +155,8 @@ def overview(pkg: DataPackage, filters: Filters) -> Overview:
     """Headline numbers as of the filters' date, the latest events, and exposure over time.
 
     * measures in force: controls matching the filters whose status is *in force* on ``as_of``;
-    * minerals under control: distinct mineral ids those measures cover;
+    * minerals under control: distinct mineral ids with a control in force *for that mineral*
+      (a measure relaxed for nickel does not put nickel under control);
     * deals in the last 12 months: deals matching the filters announced in the year to ``as_of``;
     * exposure: mean over the filtered minerals (all with production data if none is chosen) of
       the share of 2024 mine production behind a control in force on ``as_of``.
@@ -166,7 +168,9 @@ def overview(pkg: DataPackage, filters: Filters) -> Overview:
     grid = status_grid(pkg["events"], pkg["event_types"], [as_of], event_index(pkg))
     at = positions(grid["event_id"], controls["event_id"])  # -1: not among the filtered controls
     in_force = grid[(grid["status"] == "in force").to_numpy() & (at >= 0)]
-    minerals = set(split_lists(controls["minerals"].iloc[at[in_force.index.to_numpy()]])[1])
+    per = status_by_mineral(pkg["events"], event_index(pkg), as_of)  # a relaxed mineral is not
+    per = per[(per["status"] == "in force") & is_in(per["measure_id"], controls["event_id"])]
+    minerals = set(per["mineral"])
     deals = events[
         (cats == "deal")
         & (events["announced"] > as_of - pd.DateOffset(years=1))

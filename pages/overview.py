@@ -33,7 +33,7 @@ a.metric(
 b.metric(
     "Minerals under export control",
     data.minerals_under_control,
-    help="Distinct mineral ids covered by the controls in force.",
+    help="Distinct minerals with a control in force for that mineral (a control relaxed for a mineral does not count).",
 )
 c.metric(
     "Deals in the last 12 months",
