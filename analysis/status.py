@@ -122,12 +122,15 @@ class EventIndex:
         self._build_pairs(minerals, hs, effect_of)
 
     def _build_units(self, minerals: np.ndarray, hs: np.ndarray | None) -> None:
-        measure, kind, item = [], [], []
-        for pos in np.flatnonzero(self.control):
+        units: list[tuple[int, int, str]] = []  # (measure position, kind, item)
+        for pos in np.flatnonzero(self.control).tolist():
             for m in dict.fromkeys(_items(minerals[pos]) or [""]):  # "": lists none
-                measure.append(pos), kind.append(MINERAL), item.append(m)
+                units.append((pos, MINERAL, m))
             for c in dict.fromkeys(_items(hs[pos]) if hs is not None else []):
-                measure.append(pos), kind.append(HS_CODE), item.append(c)
+                units.append((pos, HS_CODE, c))
+        measure = [u[0] for u in units]
+        kind = [u[1] for u in units]
+        item = [u[2] for u in units]
         self.unit_measure = np.asarray(measure, dtype=np.int64)
         self.unit_kind = np.asarray(kind, dtype=np.int8)
         self.unit_item = np.asarray(item, dtype=object)
@@ -159,16 +162,21 @@ class EventIndex:
         links_of: dict[int, list[int]] = {}
         for a, t in zip(self.link_act.tolist(), self.link_target.tolist(), strict=True):
             links_of.setdefault(t, []).append(a)
-        p_act, p_unit, q_act, q_pair = [], [], [], []
+        p_act: list[int] = []
+        p_unit: list[int] = []
+        q_act: list[int] = []
+        q_pair: list[int] = []
         for m, units in units_of.items():
             for a in links_of.get(m, []):
                 for u in units:
                     if covers(a, u):
-                        p_act.append(a), p_unit.append(u)
+                        p_act.append(a)
+                        p_unit.append(u)
                         p = len(p_act) - 1
                         for b in links_of.get(a, []):  # acts on the act, per unit underneath
                             if covers(b, u):
-                                q_act.append(b), q_pair.append(p)
+                                q_act.append(b)
+                                q_pair.append(p)
         self.pair_act = np.asarray(p_act, dtype=np.int64)
         self.pair_unit = np.asarray(p_unit, dtype=np.int64)
         self.sub_act = np.asarray(q_act, dtype=np.int64)
@@ -342,7 +350,7 @@ def _frame(ix: EventIndex, measure: np.ndarray, date: np.ndarray) -> pd.DataFram
         {
             "event_id": ix.ids[measure],
             "date": ns_to_dates(date),
-            "status": pd.Categorical.from_codes(code, categories=STATUSES),
+            "status": pd.Categorical.from_codes(code, categories=pd.Index(STATUSES)),
         }
     )
 

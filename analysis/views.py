@@ -67,8 +67,9 @@ def statuses_on(pkg: DataPackage, as_of: dt.date) -> pd.DataFrame:
     out = measure_status(
         pkg["events"], pkg["event_types"], pd.Timestamp(as_of), review_date(pkg), event_index(pkg)
     )
-    names = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
-    scope = out["scope"].map(lambda t: _mineral_names(t, names))
+    minerals = pkg["minerals"]
+    names = {str(k): str(v) for k, v in zip(minerals["mineral_id"], minerals["name"], strict=True)}
+    scope = pd.Series([_mineral_names(t, names) for t in out["scope"]], index=out.index)
     label = out["status"] + np.where(out["verified"], "", " (unverified)")
     out["label"] = label + np.where(scope != "", "; " + scope, "")
     return out
@@ -102,8 +103,8 @@ def related_events(pkg: DataPackage, event_id: str) -> pd.DataFrame:
     on_it = ln.loc[ln["target"] == event_id, "act"]
     it_on = ln.loc[ln["act"] == event_id, "target"]
     parts = [
-        ev.loc[ev.index.intersection(on_it)].assign(link="acts on this event"),
-        ev.loc[ev.index.intersection(it_on)].assign(link="this event acts on it"),
+        ev.loc[ev.index.intersection(list(on_it))].assign(link="acts on this event"),
+        ev.loc[ev.index.intersection(list(it_on))].assign(link="this event acts on it"),
     ]
     return pd.concat(parts).reset_index(drop=True)
 
