@@ -581,7 +581,6 @@ def horizon(
         ok[i] = False
         if i not in latest or when > latest[i][0]:
             latest[i] = (when, event)
-    effect = events["event_type"].to_numpy(dtype=object)
     instrument = events["instrument"].to_numpy(dtype=object) if "instrument" in events else None
     caveats = [""] * len(measures)
     for i, (when, event) in latest.items():
@@ -593,29 +592,31 @@ def horizon(
             what = (
                 "the measure was scheduled to run until"
                 if is_measure
-                else _WHAT.get(
-                    _effect_name(index, event, effect), "the act was scheduled to run until"
-                )
+                else _WHAT.get(_effect_name(index, event), "the act was scheduled to run until")
             )
-            what += f" {day:%d %B %Y}".replace(" 0", " ")
+            what += f" {_day(day)}"
         else:
             what = (
                 "the measure was due to take effect"
                 if is_measure
                 else "the act was due to take effect"
             )
-            what += f" on {day:%d %B %Y}".replace(" 0", " ")
+            what += f" on {_day(day)}"
         doc = instrument[event] if instrument is not None else None
         named = f" ({doc})" if isinstance(doc, str) and doc else ""
         caveats[i] = (
             f"Inferred from a scheduled date: {what}{named}; the events were last reviewed on "
-            f"{reviewed:%d %B %Y}".replace(" 0", " ")
-            + " and no later source is in the data."
+            f"{_day(reviewed)} and no later source is in the data."
         )
     return ok, caveats
 
 
-def _effect_name(ix: EventIndex, event: int, types: np.ndarray) -> str:
+def _day(ts: pd.Timestamp) -> str:
+    """``2026-11-07`` -> ``7 November 2026``."""
+    return f"{ts.day} {ts:%B %Y}"
+
+
+def _effect_name(ix: EventIndex, event: int) -> str:
     hit = np.flatnonzero(ix.pair_act == event)
     if len(hit):
         return str(ix.pair_effect[hit[0]])

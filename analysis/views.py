@@ -51,7 +51,7 @@ def horizon_note(pkg: DataPackage, as_of: dt.date) -> str:
     if reviewed is None or pd.Timestamp(as_of) <= reviewed:
         return ""
     return (
-        f"This date is after {reviewed:%d %B %Y}".replace(" 0", " ")
+        f"This date is after {reviewed.day} {reviewed:%B %Y}"
         + ", the last day the events were reviewed: statuses that rest on a date scheduled after it "
         "(a suspension due to end, a delayed start, an expiry) are marked unverified."
     )
