@@ -2,8 +2,9 @@
 
 Commands
   validate [DATA_DIR]                 check every table against data/datapackage.yaml
-  ingest-usgs PATH                    build data/production.csv from MCS2025_World_Data.csv
-  ingest-usgs-imports PATH            build data/import_reliance.csv from MCS2025_Fig2_Net_Import_Reliance.csv
+  ingest-usgs DIR                     build production.csv, production_revisions.csv and
+                                      import_reliance.csv from the USGS MCS 2022-2026 releases in DIR
+  ingest-usgs-imports DIR             build import_reliance.csv only (MCS 2025 and 2026 Fig. 2)
   ingest-reference DIR                build countries.csv, country_shapes.geojson, eu_crm_2023.csv
   status --as-of DATE [--json|--csv]  every measure with its status on DATE
   concentration --mineral M --stage S --year Y [--json|--csv]   shares, HHI, top-1 and top-3
@@ -48,12 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check every table against data/datapackage.yaml")
     p.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
 
-    p = sub.add_parser("ingest-usgs", help="build production.csv from the USGS world-data release")
-    p.add_argument("release", type=Path)
+    p = sub.add_parser(
+        "ingest-usgs", help="build production, revisions and import tables from USGS MCS 2022-2026"
+    )
+    p.add_argument(
+        "release",
+        type=Path,
+        help="folder holding usgs_mcs_2022_2024/, usgs_mcs2025/ and usgs_mcs2026/",
+    )
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
     p = sub.add_parser("ingest-usgs-imports", help="build import_reliance.csv from USGS Fig. 2")
-    p.add_argument("release", type=Path)
+    p.add_argument("release", type=Path, help="the same folder as for ingest-usgs")
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
     p = sub.add_parser("ingest-reference", help="build countries, shapes and EU CRM tables")
@@ -232,7 +239,8 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from analysis.ingest.usgs import IngestError, ingest_import_reliance, ingest_production
+    from analysis.ingest.editions import ingest_supply
+    from analysis.ingest.usgs import IngestError, ingest_import_reliance
 
     source = args.reference if args.command == "ingest-reference" else args.release
     if not Path(source).exists():
@@ -240,8 +248,11 @@ def _ingest(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.command == "ingest-usgs":
-            path, log = ingest_production(args.release, args.data_dir)
-            print(f"wrote {path} ({len(log)} corrections applied, listed in data/corrections.yaml)")
+            paths, log = ingest_supply(args.release, args.data_dir)
+            for path in paths:
+                print(f"wrote {path}")
+            print(f"wrote {ingest_import_reliance(args.release, args.data_dir)}")
+            print(f"{len(log)} corrections applied, listed in data/corrections.yaml")
         elif args.command == "ingest-usgs-imports":
             print(f"wrote {ingest_import_reliance(args.release, args.data_dir)}")
         else:
