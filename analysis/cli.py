@@ -7,8 +7,12 @@ Commands
   ingest-usgs-imports DIR             build import_reliance.csv only (MCS 2025 and 2026 Fig. 2)
   ingest-reference DIR                build countries.csv, country_shapes.geojson, eu_crm_2023.csv
   status --as-of DATE [--json|--csv]  every measure with its status on DATE
-  concentration --mineral M --stage S --year Y [--json|--csv]   shares, HHI, top-1 and top-3
-  exposure --mineral M --as-of DATE [--json|--csv]              share of supply behind controls in force
+  concentration --mineral M --stage S --year Y [--basis B] [--json|--csv]
+                                      shares, HHI, top-1 and top-3 (basis: the stage's default
+                                      from production_bases.csv unless given; always printed)
+  exposure --mineral M --as-of DATE [--production-basis B] [--json|--csv]
+                                      share of supply behind controls in force (shares of the
+                                      as-of year, or the nearest year held)
   scenario --country C --mineral M --cut PCT [--as-of DATE] [--json|--csv]   what-if export cut
   brief (--mineral M | --country C | --scenario C,M,PCT) [--as-of DATE] --out FILE.pptx|FILE.pdf
 
@@ -80,12 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mineral", required=True)
     p.add_argument("--stage", required=True)
     p.add_argument("--year", type=int, required=True)
+    p.add_argument("--basis", help="basis for a stage with several (default: production_bases.csv)")
     _output_flags(p)
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
     p = sub.add_parser("exposure", help="share of world supply behind export controls in force")
     p.add_argument("--mineral", required=True)
     p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument(
+        "--production-basis",
+        help="basis for a stage with several (default: production_bases.csv); 'STAGE=BASIS'",
+    )
     _output_flags(p)
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
@@ -177,20 +186,34 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
         _emit(out[out["status"] != "not announced"], args)
         return 0
     if cmd == "concentration":
+        from analysis import sources
+
+        bases = package["production_bases"]
         _choose("mineral", args.mineral, sorted(set(prod["mineral"])))
         rows = prod[prod["mineral"] == args.mineral]
         _choose("stage", args.stage, sorted(set(rows["stage"])))
-        _choose(
-            "year",
-            args.year,
-            sorted(set(rows.loc[rows["stage"] == args.stage, "year"].astype(int))),
+        rows = rows[rows["stage"] == args.stage]
+        basis = args.basis or str(metrics.default_bases(rows, bases)["basis"].iloc[0])
+        _choose("basis", basis, sorted(set(rows["basis"])))
+        rows = rows[rows["basis"] == basis]
+        _choose("year", args.year, sorted(set(rows["year"].astype(int))))
+        summary, shares = metrics.concentration_for(
+            prod, args.mineral, args.stage, args.year, basis, bases
         )
-        summary, shares = metrics.concentration_for(prod, args.mineral, args.stage, args.year)
+        used = rows[rows["year"] == args.year]
+        label = sources.edition_label(used)
         result = {
             "mineral": args.mineral,
             "stage": args.stage,
             "year": args.year,
             "basis": summary["basis"],
+            "basis_label": summary["basis_label"],
+            "basis_is_default": args.basis is None or basis == str(
+                metrics.default_bases(prod[(prod["mineral"] == args.mineral) & (prod["stage"] == args.stage)], bases)["basis"].iloc[0]
+            ),
+            "other_bases": sorted(set(prod.loc[(prod["mineral"] == args.mineral) & (prod["stage"] == args.stage), "basis"]) - {basis}),
+            "edition": summary.get("edition", ""),
+            "source": label,
             "hhi": round(float(summary["hhi"]), 1),
             "top1_share": round(float(summary["top1"]), 2),
             "top3_share": round(float(summary["top3"]), 2),
@@ -199,18 +222,32 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
                 c: round(float(v), 2)
                 for c, v in zip(shares["country"], shares["share"], strict=True)
             },
-        }
+        }  # fmt: skip
         if args.json:
             print(json.dumps(result, indent=2))
         else:
-            table = shares[["country", "quantity", "unit", "share"]].assign(hhi=result["hhi"])
+            table = shares[["country", "quantity", "unit", "share"]].assign(
+                hhi=result["hhi"], basis=result["basis"], year=args.year, source=label
+            )
+            if not args.csv:
+                print(f"{args.mineral} {args.stage}, basis: {result['basis_label']}; {label}")
             _emit(table, args)
         return 0
     if cmd == "exposure":
         _choose("mineral", args.mineral, sorted(set(prod["mineral"])))
+        chosen = {}
+        if args.production_basis:
+            stage, _, basis = args.production_basis.partition("=")
+            here = prod[prod["mineral"] == args.mineral]
+            _choose("stage", stage, sorted(set(here["stage"])))
+            _choose("basis", basis, sorted(set(here.loc[here["stage"] == stage, "basis"])))
+            chosen[(args.mineral, stage)] = basis
+        mine = prod[prod["mineral"] == args.mineral]
+        mine = metrics.on_default_basis(mine, package["production_bases"], chosen)
         out = metrics.exposure(
-            prod, package["events"], package["event_types"], package["minerals"], [args.as_of]
-        )
+            mine, package["events"], package["event_types"], package["minerals"], [args.as_of],
+            bases=package["production_bases"],
+        )  # fmt: skip
         _emit(out[out["mineral"] == args.mineral].reset_index(drop=True), args)
         return 0
     if cmd == "brief":
@@ -224,9 +261,12 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
         )
         if not 0 <= args.cut <= 100:
             raise UsageError(f"--cut {args.cut} is outside 0..100")
+        imports = package["import_reliance"]
+        imports = imports[imports["edition"] == imports["edition"].max()]
         res = metrics.scenario(
-            prod, package["import_reliance"], package["events"], package["event_types"], package["blocs"],
+            prod, imports, package["events"], package["event_types"], package["blocs"],
             package["minerals"], args.country, args.mineral, args.cut, args.as_of,
+            bases=package["production_bases"],
         )  # fmt: skip
         if args.json:
             doc = {k: json.loads(v.to_json(orient="records")) for k, v in res.items()}

@@ -215,7 +215,10 @@ class SeriesRules:
         country: str = "",
     ) -> tuple[str, str, str, str] | None:  # fmt: skip
         for k, rule in enumerate(self.rules):
-            if rule.get("edition", edition) != edition or rule.get("commodity", commodity) != commodity:
+            if (
+                rule.get("edition", edition) != edition
+                or rule.get("commodity", commodity) != commodity
+            ):
                 continue
             if "country" in rule and not re.search(rule["country"], country, re.IGNORECASE):
                 continue
@@ -269,10 +272,13 @@ def harmonise(
     prefix = re.compile(spec["estimated_value_prefix"]["pattern"])
     scale = {k: tuple(v) for k, v in spec["unit_scale"].items()}
     commodity_map = {
-        ed: {clean_text(k): v for k, v in m.items()} for ed, m in spec["commodity_to_mineral"].items()
+        ed: {clean_text(k): v for k, v in m.items()}
+        for ed, m in spec["commodity_to_mineral"].items()
     }
     skip = {
-        (ed, clean_text(s["commodity"])) for s in spec.get("not_ingested", []) for ed in s["editions"]
+        (ed, clean_text(s["commodity"]))
+        for s in spec.get("not_ingested", [])
+        for ed in s["editions"]
     }
     skip = {k for k in skip if k[0] in set(long["edition"])}
     seen_skip: set[tuple[str, str]] = set()
@@ -301,12 +307,16 @@ def harmonise(
         src_dim, src_f = _scale(scale, row["unit"], where)
         dst_dim, dst_f = _scale(scale, target_unit, where)
         if src_dim != dst_dim:
-            raise IngestError(f"{where}: unit '{row['unit']}' cannot be converted to '{target_unit}'")
+            raise IngestError(
+                f"{where}: unit '{row['unit']}' cannot be converted to '{target_unit}'"
+            )
         if quantity is not None and src_f != dst_f:
             quantity = float(f"{quantity * src_f / dst_f:.10g}")
         notes = row["notes"]
-        estimated = bool(marked) or "estimated" in (row["type"] + " " + notes).lower() or row["year"] == (
-            edition_number(row["edition"]) - 1
+        estimated = (
+            bool(marked)
+            or "estimated" in (row["type"] + " " + notes).lower()
+            or row["year"] == (edition_number(row["edition"]) - 1)
         )
         notes = re.sub(r"^(Estimated|Reported)\s*\.\s*(--\s*)?", "", notes).strip()
         notes = "; ".join(x for x in (qualifier, notes) if x)
@@ -330,7 +340,9 @@ def combine(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     dup = allrows.duplicated([*KEY, "edition"], keep=False)
     if dup.any():
         shown = allrows.loc[dup, [*KEY, "edition"]].drop_duplicates().head(5).to_dict("records")
-        raise IngestError(f"duplicate production keys within one edition after corrections: {shown}")
+        raise IngestError(
+            f"duplicate production keys within one edition after corrections: {shown}"
+        )
     newest = allrows.groupby([*SERIES, "year"])["_ed"].transform("max")
     kept = allrows[allrows["_ed"] == newest]
     older = allrows[allrows["_ed"] < newest]
@@ -346,7 +358,9 @@ def combine(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     newer_of_group = kept.groupby([*SERIES, "year"])["edition"].first()
     idx = pd.MultiIndex.from_frame(changed[[*SERIES, "year"]])
     changed["revised_in"] = np.where(
-        changed["edition_new"].notna(), changed["edition_new"], newer_of_group.reindex(idx).to_numpy()
+        changed["edition_new"].notna(),
+        changed["edition_new"],
+        newer_of_group.reindex(idx).to_numpy(),
     )
     changed["change"] = np.where(
         changed["edition_new"].isna(), "not listed separately in the newer edition", "revised"

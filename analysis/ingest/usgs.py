@@ -193,7 +193,9 @@ IMPORT_FILES = {
 
 def build_import_reliance(release: Path, data_dir: Path, edition: str = "MCS 2025") -> str:
     """import_reliance.csv text from one edition's Fig. 2 (net import reliance, import sources)."""
-    return csv_text(IMPORT_COLUMNS, import_frame(release, data_dir, edition).itertuples(index=False))
+    return csv_text(
+        IMPORT_COLUMNS, import_frame(release, data_dir, edition).itertuples(index=False)
+    )
 
 
 def build_import_history(reference: Path, data_dir: Path) -> str:
