@@ -197,9 +197,16 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
         _choose("basis", basis, sorted(set(rows["basis"])))
         rows = rows[rows["basis"] == basis]
         _choose("year", args.year, sorted(set(rows["year"].astype(int))))
-        summary, shares = metrics.concentration_for(
-            prod, args.mineral, args.stage, args.year, basis, bases
-        )
+        try:
+            summary, shares = metrics.concentration_for(
+                prod, args.mineral, args.stage, args.year, basis, bases
+            )
+        except KeyError:
+            label = metrics.basis_label(bases, args.mineral, args.stage, basis)
+            raise UsageError(
+                f"{args.mineral} {args.stage} ({label}), {args.year}: USGS gives no country "
+                "figures to share out (a world total only, or every value withheld)"
+            ) from None
         used = rows[rows["year"] == args.year]
         label = sources.edition_label(used)
         result = {
