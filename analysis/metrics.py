@@ -144,6 +144,8 @@ def default_bases(production: pd.DataFrame, bases: pd.DataFrame | None = None) -
     >>> default_bases(prod, tab)[["mineral", "basis", "multi"]].values.tolist()
     [['ga', 'primary', False], ['si', 'silicon metal', True]]
     """
+    if "measure" in production:
+        production = production[production["measure"] == "production"]
     groups = production[["mineral", "stage", "basis"]].drop_duplicates()
     count = groups.groupby(["mineral", "stage"])["basis"].transform("size")
     single = groups[count == 1].assign(label=lambda d: d["basis"], multi=False)
@@ -194,11 +196,24 @@ def share_year(held: Iterable[int], wanted: int) -> int:
 def on_default_basis(
     production: pd.DataFrame, bases: pd.DataFrame | None = None, chosen: dict | None = None
 ) -> pd.DataFrame:
-    """Production rows of each (mineral, stage)'s basis: ``chosen[(mineral, stage)]`` or the default."""
+    """Production rows of each (mineral, stage)'s basis: ``chosen[(mineral, stage)]`` or the default.
+
+    Rows of another measure (capacity) are kept as they are: they never share a group with
+    production rows.
+    """
     picks = default_bases(production, bases)
     for (m, st), b in (chosen or {}).items():
         picks.loc[(picks["mineral"] == m) & (picks["stage"] == st), "basis"] = b
-    return production.merge(picks[["mineral", "stage", "basis"]], on=["mineral", "stage", "basis"])
+    if "measure" in production:
+        other = production[production["measure"] != "production"]
+        production = production[production["measure"] == "production"]
+    else:
+        other = production.iloc[0:0]
+    kept = production.reset_index().merge(
+        picks[["mineral", "stage", "basis"]], on=["mineral", "stage", "basis"]
+    )
+    kept = kept.set_index("index").rename_axis(None)
+    return pd.concat([kept, other]).sort_index()
 
 
 def concentration_for(
