@@ -213,6 +213,43 @@ class MineralProfile:
     share_sources: dict[str, str] = field(default_factory=dict)  # chart title -> source line
     exposure_source: str = ""
     imports_label: str = ""
+    revisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def revisions_shown(pkg: DataPackage, prod: pd.DataFrame) -> pd.DataFrame:
+    """What older USGS editions said about the series in ``prod`` (all years), for readers.
+
+    Columns named for the screen: series, year, country, older edition and its value, the
+    edition and value used, and what changed.
+    """
+    if "production_revisions" not in pkg.tables or prod.empty:
+        return pd.DataFrame()
+    rev = pkg["production_revisions"]
+    keys = prod[["mineral", "stage", "basis"]].drop_duplicates()
+    rev = rev.merge(keys, on=["mineral", "stage", "basis"])
+    if rev.empty:
+        return pd.DataFrame()
+    names = pkg["countries"].set_index("iso3")["name"].to_dict()
+    names.update({"OTHER": "Other countries", "WLD": "World"})
+
+    def shown(q: pd.Series, f: pd.Series) -> pd.Series:
+        text = q.map(lambda v: "" if pd.isna(v) else f"{v:,.10g}")
+        flags = f.map({"W": "withheld", "NA": "not available"})
+        return text.where(text != "", flags.fillna("not listed"))
+
+    return pd.DataFrame(
+        {
+            "Series": [stage_title(pkg, m, st, b) for m, st, b in zip(rev["mineral"], rev["stage"], rev["basis"], strict=True)],
+            "Year": rev["year"].astype(int),
+            "Country": rev["country"].map(names).fillna(rev["country"]),
+            "Unit": rev["unit"],
+            "Older edition": "USGS " + rev["edition"],
+            "Its value": shown(rev["quantity"], rev["flag"]),
+            "Edition used": "USGS " + rev["revised_in"],
+            "Value used": shown(rev["revised_quantity"], rev["revised_flag"]),
+            "Change": rev["change"],
+        }
+    ).sort_values(["Series", "Year", "Country"]).reset_index(drop=True)  # fmt: skip
 
 
 def imports_label(imports: pd.DataFrame) -> str:
@@ -307,7 +344,7 @@ def mineral_profile(
         mineral=mineral, name=name, as_of=filters.as_of, stages=conc, shares=per_stage, processing=processing,
         exposure_series=series, events=events[cats != "deal"], deals=events[cats == "deal"], imports=dep,
         governance=gov, eu=eu, share_sources=share_sources, exposure_source=exposure_source(pkg, series),
-        imports_label=imports_label(dep),
+        imports_label=imports_label(dep), revisions=revisions_shown(pkg, prod),
     )  # fmt: skip
 
 

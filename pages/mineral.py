@@ -74,6 +74,14 @@ else:
         fig = shares_figure(shares, country_names, title, data.share_sources[title])
         chart_cols[i % 2].plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
+if not data.revisions.empty:
+    with st.expander(f"Figures a later USGS edition revised ({len(data.revisions)})"):
+        st.dataframe(data.revisions, hide_index=True, width="stretch")
+        st.caption(
+            "Each year is taken from the newest USGS Mineral Commodity Summaries edition reporting it; "
+            "what an older edition said differently is listed here."
+        )
+
 if not data.processing.empty:
     st.subheader("Processing and refining shares (cited per row)")
     st.dataframe(
