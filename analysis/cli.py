@@ -13,7 +13,8 @@ Commands
   exposure --mineral M --as-of DATE [--production-basis B] [--json|--csv]
                                       share of supply behind controls in force (shares of the
                                       as-of year, or the nearest year held)
-  scenario --country C --mineral M --cut PCT [--as-of DATE] [--json|--csv]   what-if export cut
+  scenario --country C --mineral M --cut PCT [--as-of DATE] [--production-basis B] [--json|--csv]
+                                      what-if export cut
   brief (--mineral M | --country C | --scenario C,M,PCT) [--as-of DATE] --out FILE.pptx|FILE.pdf
 
 Exit codes: 0 success, 1 invalid data, 2 bad arguments.
@@ -103,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mineral", required=True)
     p.add_argument("--cut", type=float, required=True, help="percentage cut, 0..100")
     p.add_argument("--as-of", type=_date, default=pd.Timestamp.today().normalize())
+    p.add_argument(
+        "--production-basis",
+        help="basis for a stage with several (default: production_bases.csv); 'STAGE=BASIS'",
+    )
     _output_flags(p)
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
@@ -242,13 +247,7 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
         return 0
     if cmd == "exposure":
         _choose("mineral", args.mineral, sorted(set(prod["mineral"])))
-        chosen = {}
-        if args.production_basis:
-            stage, _, basis = args.production_basis.partition("=")
-            here = prod[prod["mineral"] == args.mineral]
-            _choose("stage", stage, sorted(set(here["stage"])))
-            _choose("basis", basis, sorted(set(here.loc[here["stage"] == stage, "basis"])))
-            chosen[(args.mineral, stage)] = basis
+        chosen = _chosen_basis(prod, args.mineral, args.production_basis)
         mine = prod[prod["mineral"] == args.mineral]
         mine = metrics.on_default_basis(mine, package["production_bases"], chosen)
         out = metrics.exposure(
@@ -270,8 +269,9 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
             raise UsageError(f"--cut {args.cut} is outside 0..100")
         imports = package["import_reliance"]
         imports = imports[imports["edition"] == imports["edition"].max()]
+        chosen = _chosen_basis(prod, args.mineral, args.production_basis)
         res = metrics.scenario(
-            prod, imports, package["events"], package["event_types"], package["blocs"],
+            metrics.on_default_basis(prod, package["production_bases"], chosen), imports, package["events"], package["event_types"], package["blocs"],
             package["minerals"], args.country, args.mineral, args.cut, args.as_of,
             bases=package["production_bases"],
         )  # fmt: skip
@@ -283,6 +283,17 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
             _emit(res["stages"], args)
         return 0
     raise AssertionError(cmd)  # pragma: no cover - argparse restricts commands
+
+
+def _chosen_basis(prod: pd.DataFrame, mineral: str, text: str | None) -> dict:
+    """``--production-basis STAGE=BASIS`` as {(mineral, stage): basis}; checked against the data."""
+    if not text:
+        return {}
+    stage, _, basis = text.partition("=")
+    here = prod[prod["mineral"] == mineral]
+    _choose("stage", stage, sorted(set(here["stage"])))
+    _choose("basis", basis, sorted(set(here.loc[here["stage"] == stage, "basis"])))
+    return {(mineral, stage): basis}
 
 
 def _ingest(args: argparse.Namespace) -> int:
