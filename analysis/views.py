@@ -427,21 +427,35 @@ class MapData:
     legend: str
 
 
-def map_data(pkg: DataPackage, filters: Filters, measure: str, mineral: str, stage: str) -> MapData:
+def map_data(
+    pkg: DataPackage,
+    filters: Filters,
+    measure: str,
+    mineral: str,
+    stage: str,
+    basis: str | None = None,
+) -> MapData:
     """Values per country for the map's colour and deal arcs between partners.
 
     ``measure``: ``controls`` (number of export controls in force on ``as_of`` imposed by the
     country, among those matching the filters), ``share`` (production share of ``mineral`` at
-    ``stage`` in the latest year, on the stage's default basis), or ``governance`` (WGI scaled
-    0..10, 10 weakest).
+    ``stage`` in the latest year, on ``basis`` or the stage's default basis), or ``governance``
+    (WGI scaled 0..10, 10 weakest).
     """
     as_of = pd.Timestamp(filters.as_of)
     countries = pkg["countries"][["iso3", "name", "lat", "lon", "wgi_scaled"]].copy()
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
     cats = category_of(pkg).reindex(events.index)
     if measure == "share":
-        prod = latest_production(pkg)
-        prod = prod[(prod["mineral"] == mineral) & (prod["stage"] == stage)]
+        prod = pkg["production"]
+        prod = prod[
+            (prod["mineral"] == mineral)
+            & (prod["stage"] == stage)
+            & (prod["year"] == latest_year(pkg))
+        ]
+        picks = {(mineral, stage): basis} if basis else {}
+        prod = metrics.on_default_basis(prod, bases(pkg), picks)
+        prod = prod[prod["measure"] == "production"]
         sh = metrics.shares(prod)
         values = sh.set_index("country")["share"]
         title = (

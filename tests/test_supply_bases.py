@@ -141,3 +141,19 @@ def test_mineral_page_names_the_basis_in_every_title(mineral: str) -> None:
             assert any(f"({label})" in text for label in labels), text
     if mineral != "soda_ash":  # soda ash's several bases are world totals only: nothing to chart
         assert any(any(label in t for label in labels) for t in titles + metrics_shown)
+
+
+@pytest.mark.parametrize("basis", [None, "ferrosilicon, silicon content"])
+def test_map_page_names_the_basis_of_the_shares(basis: str | None) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    params = {"measure": "share", "map_mineral": "silicon", "stage": "plant"}
+    if basis:
+        params["basis"] = basis
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    caption = next(c.value for c in at.caption if "Countries coloured by" in c.value)
+    label = "ferrosilicon (silicon content)" if basis else "silicon metal"
+    assert f"Silicon · plant ({label})" in caption and "USGS MCS 2026" in caption
