@@ -95,7 +95,7 @@ def _topic_briefing(
     """A mineral or country briefing: the title slide names the filters, date and dataset version."""
     return Briefing(
         title=title,
-        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Dataset v{pkg.version}.",
+        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Production shares: {sources.edition_label(views.latest_production(pkg))}. Dataset v{pkg.version}.",
         as_of=filters.as_of, version=pkg.version, numbers=numbers, charts=charts,
         events=_event_rows(events), sources=_sources(pkg, events), notes=[] if len(events) else [empty_note],
     )  # fmt: skip
@@ -225,7 +225,7 @@ def scenario_briefing(
     events = prof.events[prof.events["actor"] == country]
     return Briefing(
         title=f"Scenario: {who} cuts {label.lower()} exports by {cut:g}%",
-        subtitle=f"From {filters.as_of:%d %B %Y}. Dataset v{pkg.version}.",
+        subtitle=f"From {filters.as_of:%d %B %Y}. Production shares: {sources.edition_label(views.scenario_rows(pkg, res['stages'])) if not res['stages'].empty else 'none recorded'}. Dataset v{pkg.version}.",
         as_of=filters.as_of, version=pkg.version, numbers=numbers or [("Supply lost", "no recorded production")],
         charts=charts, events=_event_rows(events), sources=_sources(pkg, events), notes=[SCENARIO_ASSUMPTIONS],
     )  # fmt: skip

@@ -157,3 +157,28 @@ def test_map_page_names_the_basis_of_the_shares(basis: str | None) -> None:
     caption = next(c.value for c in at.caption if "Countries coloured by" in c.value)
     label = "ferrosilicon (silicon content)" if basis else "silicon metal"
     assert f"Silicon · plant ({label})" in caption and "USGS MCS 2026" in caption
+
+
+def test_briefings_name_basis_edition_and_year() -> None:
+    import datetime as dt
+
+    from analysis import briefing
+    from analysis.filters import Filters
+    from analysis.package import load_package
+
+    pkg = load_package(DATA)
+    filters = Filters(end=dt.date(2026, 12, 1), as_of=dt.date(2026, 12, 1))
+    doc = briefing.mineral_briefing(pkg, "silicon", filters)
+    assert "USGS MCS 2026, 2025 estimates" in doc.subtitle
+    shares = [(n, f) for n, f in doc.charts if "share of world production" in n]
+    assert shares
+    for _name, fig in shares:
+        assert "(silicon metal)" in fig.layout.title.text
+        assert "USGS MCS 2026, 2025 estimates" in fig.layout.title.text
+        assert any("USGS MCS 2026" in a.text for a in fig.layout.annotations)
+    assert all(
+        "(silicon metal)" in label for label, _ in doc.numbers if label.startswith("Silicon")
+    )
+    scen = briefing.scenario_briefing(pkg, "CHN", "silicon", 50, filters)
+    assert "USGS MCS 2026" in scen.subtitle
+    assert all("(silicon metal), 2025" in label for label, _ in scen.numbers)
