@@ -410,6 +410,17 @@ def exposure(
     return out
 
 
+def _rows_of_share_year(sh: pd.DataFrame, wanted: int) -> pd.DataFrame:
+    """Rows of each (mineral, stage)'s :func:`share_year` for ``wanted`` (vectorised)."""
+    if sh.empty:
+        return sh
+    keys = [sh["mineral"], sh["stage"]]
+    before = sh["year"].where(sh["year"] <= wanted)
+    best = before.groupby(keys).transform("max")
+    first = sh["year"].groupby(keys).transform("min")
+    return sh[sh["year"] == best.fillna(first)]
+
+
 def _basis_shares(production: pd.DataFrame, bases: pd.DataFrame | None) -> pd.DataFrame:
     """Country shares of every year's production, on each (mineral, stage)'s one basis."""
     prod = production[[c for c in [*GROUP_KEY, "country", "quantity", "unit"] if c in production]]
@@ -490,11 +501,7 @@ def governance_risk(
     """
     as_of = pd.Timestamp(as_of)
     sh = _basis_shares(production, bases)
-    wanted = as_of.year if year is None else year
-    held = sh.groupby(["mineral", "stage"])["year"].transform(
-        lambda ys: share_year(ys.unique(), wanted)
-    )
-    sh = sh[sh["year"] == held]
+    sh = _rows_of_share_year(sh, as_of.year if year is None else year)
     wgi = countries.set_index("iso3")["wgi_scaled"].astype(float)
     sh = sh.assign(wgi=sh["country"].map(wgi).fillna(5.0))
     ctl = controls_in_force(events, event_types, minerals, [as_of], index)
@@ -649,12 +656,7 @@ def scenario(
     """
     family = mineral_family(minerals, [mineral])
     sh = _basis_shares(production[production["mineral"].isin(family)], bases)
-    wanted = pd.Timestamp(as_of).year if year is None else year
-    if len(sh):
-        held = sh.groupby(["mineral", "stage"])["year"].transform(
-            lambda ys: share_year(ys.unique(), wanted)
-        )
-        sh = sh[sh["year"] == held]
+    sh = _rows_of_share_year(sh, pd.Timestamp(as_of).year if year is None else year)
     partners = deal_partners(events, event_types, blocs, pd.Timestamp(as_of), importer) - {country}
     rows = []
     for (m, stage, basis), part in sh.groupby(["mineral", "stage", "basis"]):
