@@ -123,7 +123,7 @@ with right:
         st.info("No production data to weigh.", icon=":material/info:")
     else:
         st.dataframe(
-            data.governance[
+            data.governance.assign(mineral=data.governance["mineral"].map(labels).fillna(""))[
                 [
                     "mineral",
                     "stage",
@@ -135,7 +135,21 @@ with right:
                     "eu_2023_supply_risk",
                     "bottleneck",
                 ]
-            ].round(2),
+            ]
+            .round(2)
+            .rename(
+                columns={
+                    "mineral": "Mineral",
+                    "stage": "Stage",
+                    "basis": "Basis",
+                    "share_year": "Shares of year",
+                    "hhi_wgi": "HHI_WGI",
+                    "hhi_wgi_t": "HHI_WGI,t",
+                    "supply_risk": "Supply risk",
+                    "eu_2023_supply_risk": "EU 2023 supply risk",
+                    "bottleneck": "Bottleneck stage",
+                }
+            ),
             hide_index=True,
             width="stretch",
         )
