@@ -231,7 +231,7 @@ def test_monthly_exposure_from_intervals_equals_the_date_grid(pkg) -> None:
     assert (both["exposure_all_grid"] - both["exposure_all_fast"]).abs().max() < 1e-9
 
 
-def _csv_share(mineral: str, country: str, year: str = "2024") -> float:
+def _csv_share(mineral: str, country: str, year: str) -> float:
     """Country share of world mine production, straight from production.csv (csv module).
 
     The mineral must have a single basis at the mine stage (nickel, bauxite do).
@@ -249,33 +249,43 @@ def _csv_share(mineral: str, country: str, year: str = "2024") -> float:
 
 
 def test_indonesia_relaxation_moves_nickel_and_bauxite_exposure(pkg) -> None:
-    """Exposure dips in 2017-2019 (relaxed, its own band) and returns in 2020 / mid-2023."""
+    """Exposure dips in 2017-2019 (relaxed, its own band) and returns in 2020 / mid-2023.
+
+    Each step equals Indonesia's share of world mine output in the share year the metric used,
+    read straight from production.csv.
+    """
     days = pd.to_datetime(["2016-06-01", "2018-06-01", "2019-12-31", "2020-01-01",
                            "2023-06-01", "2023-07-01"])  # fmt: skip
-    ex = metrics.exposure(pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"],
-                          days, year=2024)  # fmt: skip
+    args = (pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"], days)
+    ex = metrics.exposure(*args, bases=pkg["production_bases"])
     mine = ex[ex["stage"] == "mine"].set_index(["mineral", "date"])
-    for mineral in ("nickel", "bauxite"):
-        share = _csv_share(mineral, "IDN")
+
+    def step(mineral: str, before: str, after: str, col: str = "exposure") -> float:
         got = mine.loc[mineral]
-        before = got.at[pd.Timestamp("2016-06-01"), "exposure"]
-        during = got.at[pd.Timestamp("2018-06-01"), "exposure"]
-        assert before - during == pytest.approx(share, abs=0.05)
-        assert got.at[pd.Timestamp("2018-06-01"), "exposure_relaxed"] == pytest.approx(
-            share, abs=0.05
+        a, b = got.loc[pd.Timestamp(before)], got.loc[pd.Timestamp(after)]
+        assert a["share_year"] == b["share_year"]
+        return float(b[col] - a[col])
+
+    def idn(mineral: str, on: str) -> float:
+        year = mine.loc[mineral].loc[pd.Timestamp(on), "share_year"]
+        return _csv_share(mineral, "IDN", str(int(year)))
+
+    for mineral in ("nickel", "bauxite"):
+        assert -step(mineral, "2016-06-01", "2018-06-01") == pytest.approx(
+            idn(mineral, "2018-06-01"), abs=0.05
         )
-        assert "idn-raw-ore-export-ban-2014" not in got.at[pd.Timestamp("2018-06-01"), "controls"]
-    nickel, bauxite = mine.loc["nickel"], mine.loc["bauxite"]
-    assert nickel.at[pd.Timestamp("2020-01-01"), "exposure"] - nickel.at[
-        pd.Timestamp("2019-12-31"), "exposure"
-    ] == pytest.approx(_csv_share("nickel", "IDN"), abs=0.05)
-    assert bauxite.at[pd.Timestamp("2020-01-01"), "exposure_relaxed"] > 0
-    assert bauxite.at[pd.Timestamp("2023-07-01"), "exposure"] - bauxite.at[
-        pd.Timestamp("2023-06-01"), "exposure"
-    ] == pytest.approx(_csv_share("bauxite", "IDN"), abs=0.05)
+        got = mine.loc[mineral].loc[pd.Timestamp("2018-06-01")]
+        assert got["exposure_relaxed"] == pytest.approx(idn(mineral, "2018-06-01"), abs=0.05)
+        assert "idn-raw-ore-export-ban-2014" not in got["controls"]
+    assert step("nickel", "2019-12-31", "2020-01-01") == pytest.approx(
+        idn("nickel", "2020-01-01"), abs=0.05
+    )
+    assert mine.loc["bauxite"].loc[pd.Timestamp("2020-01-01"), "exposure_relaxed"] > 0
+    assert step("bauxite", "2023-06-01", "2023-07-01") == pytest.approx(
+        idn("bauxite", "2023-07-01"), abs=0.05
+    )
     # The long-series path (spans, no control names) gives the same numbers.
-    fast = metrics.exposure(pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"],
-                            days, year=2024, with_controls=False)  # fmt: skip
+    fast = metrics.exposure(*args, bases=pkg["production_bases"], with_controls=False)
     cols = ["exposure", "exposure_all", "exposure_relaxed"]
     pd.testing.assert_frame_equal(
         fast[cols].reset_index(drop=True), ex[cols].reset_index(drop=True)
