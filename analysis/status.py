@@ -238,10 +238,21 @@ class EventIndex:
         return unit[fresh], date[fresh]
 
     def unit_spans(self, until: pd.Timestamp) -> tuple[np.ndarray, ...]:
-        """Each unit's spans of one status up to ``until``: (unit, code, start, exclusive end)."""
+        """Each unit's spans of one status up to ``until``: (unit, code, start, exclusive end).
+
+        The last result is kept (the index never changes), so asking for in-force and relaxed
+        spans over the same dates computes them once.
+        """
         until_ns = int(to_ns([pd.Timestamp(until)])[0])
+        cached = self.__dict__.get("_unit_spans")
+        if cached is not None and cached[0] == until_ns:
+            return cached[1]
         unit, date = self.change_dates(until_ns)
-        return _runs(unit, date, _unit_codes(self, unit, date), until_ns)
+        out = _runs(unit, date, _unit_codes(self, unit, date), until_ns)
+        for array in out:
+            array.flags.writeable = False
+        self.__dict__["_unit_spans"] = (until_ns, out)
+        return out
 
     def spans(self, until: pd.Timestamp) -> tuple[np.ndarray, ...]:
         """Each measure's spans of one status up to ``until``, as arrays.
