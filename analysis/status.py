@@ -594,6 +594,8 @@ def horizon(
             latest[i] = (when, event)
     instrument = events["instrument"].to_numpy(dtype=object) if "instrument" in events else None
     caveats = [""] * len(measures)
+    if reviewed is None:  # nothing is flagged without a review date
+        return ok, caveats
     for i, (when, event) in latest.items():
         day = pd.Timestamp(when)
         is_measure = index.control[event]
