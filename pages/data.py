@@ -39,6 +39,8 @@ st.dataframe(
         "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
         "effective": st.column_config.DateColumn("Effective", format="YYYY-MM-DD"),
         "ends": st.column_config.DateColumn("Ends", format="YYYY-MM-DD"),
+        "status_caveat": st.column_config.TextColumn("Status caveat"),
+        "links": st.column_config.TextColumn("Linked events (both ways)"),
     },
 )
 st.download_button("Download these events (CSV)", events.to_csv(index=False, date_format="%Y-%m-%d"),

@@ -125,6 +125,10 @@ st.pydeck_chart(deck, height=560)
 st.caption(
     "Legend: light to dark orange = low to high value; grey = no data. Deal arcs use the event-type colours of the Timeline."
 )
+if measure == "controls":
+    controls = view("events_table", pkg, filters)
+    for line in view("unverified_caveats", pkg, filters.as_of, list(controls["event_id"])):
+        st.text(line)
 table = data.countries.dropna(subset=["value"]).sort_values("value", ascending=False)[
     ["iso3", "name", "value"]
 ]

@@ -32,7 +32,7 @@ a.metric(
 b.metric(
     "Minerals under export control",
     data.minerals_under_control,
-    help="Distinct mineral ids covered by the controls in force.",
+    help="Distinct minerals with a control in force for that mineral (a control relaxed for a mineral does not count).",
 )
 c.metric(
     "Deals in the last 12 months",
@@ -44,6 +44,8 @@ d.metric(
     "n/a" if data.exposure_now is None else f"{data.exposure_now:.0f}%",
     help="Mean over the chosen minerals (or eight headline minerals) of the share of world production (USGS figures for the as-of year, or the latest year held) from countries with a control in force.",
 )
+for line in view("unverified_caveats", pkg, filters.as_of, list(data.statuses["event_id"])):
+    st.text(line)
 
 if data.exposure_series.empty:
     empty_explanation(filters)

@@ -30,7 +30,7 @@ if events.empty:
     empty_explanation(filters)
 else:
     types = pkg["event_types"].set_index("event_type")
-    spans = data.spans
+    spans = data.mineral_spans if lane == "mineral" else data.spans
     fig = timeline_figure(
         events,
         spans,
@@ -39,6 +39,7 @@ else:
         lane=lane,
         as_of=filters.as_of,
         source_line=f"Source: curated events dataset v{pkg.version}, each event with its own cited source.",
+        reviewed=view("review_date", pkg),
     )
     st.plotly_chart(
         fig,
@@ -64,16 +65,16 @@ else:
         f"announced {row['announced']:%Y-%m-%d} ({row['date_precision']} precision)"
     )
     st.link_button(f"Source: {row['source_publisher']}", row["source_url"])
-    related = pkg["events"][
-        (pkg["events"]["relates_to"] == pick) | (pkg["events"]["event_id"] == row["relates_to"])
-    ]
+    related = view("related_events", pkg, pick)
     if not related.empty:
-        st.markdown("Related events")
+        st.markdown("Linked events (acts on this event, or acted on by it)")
         st.dataframe(
             related[
-                ["event_id", "event_type", "announced", "effective", "ends", "title", "source_url"]
+                ["link", "event_type", "announced", "effective", "ends", "title", "source_url"]
             ],
             hide_index=True,
             column_config={"source_url": st.column_config.LinkColumn("source")},
         )
+    for line in view("unverified_caveats", pkg, filters.as_of, list(events["event_id"])):
+        st.text(line)
 footer(pkg)
