@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import figures, sources, views
-from analysis.filters import Filters
+from analysis.filters import Filters, acts
 from analysis.metrics import SCENARIO_ASSUMPTIONS
 from analysis.package import DataPackage
 
@@ -181,7 +181,8 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
     ).drop_duplicates("event_id")
     if len(events):
         counts = (
-            events.assign(year=events["announced"].dt.year)
+            acts(events, pkg["events"])
+            .assign(year=lambda e: e["announced"].dt.year)
             .groupby(["year", "event_type"])
             .size()
             .rename("n")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis import metrics, sources
 from analysis.arrays import is_in, names_any, positions, split_lists
-from analysis.filters import Filters, filter_events, mineral_family
+from analysis.filters import Filters, acts, filter_events, mineral_family
 from analysis.package import DataPackage
 from analysis.status import (
     EventIndex,
@@ -212,6 +212,7 @@ def overview(pkg: DataPackage, filters: Filters) -> Overview:
         & (events["announced"] > as_of - pd.DateOffset(years=1))
         & (events["announced"] <= as_of)
     ]
+    deals = acts(deals, pkg["events"])
     chosen = _focus_minerals(pkg, filters)
     series = _exposure_series(pkg, chosen, filters.start, filters.as_of, stage="mine")
     now = series[series["date"] == series["date"].max()]["exposure"]

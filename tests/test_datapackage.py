@@ -120,3 +120,37 @@ def test_every_source_host_is_classed(pkg) -> None:
     classed = set(pkg["source_hosts"]["host"])
     hosts = {_host(u) for u in pkg["events"]["source_url"]}
     assert hosts - classed == set(), "classify these hosts in data/source_hosts.csv"
+
+
+def _classes(pkg) -> pd.Series:
+    hosts = pkg["source_hosts"].set_index("host")["class"]
+    return pkg["events"]["source_url"].map(_host).map(hosts)
+
+
+def test_at_most_three_percent_of_events_rest_on_a_weak_host(pkg) -> None:
+    weak = pkg["events"].loc[_classes(pkg) == "weak", "event_id"]
+    assert len(weak) <= 0.03 * len(pkg["events"]), sorted(weak)
+
+
+def test_official_urls_are_http(pkg) -> None:
+    urls = pkg["events"]["official_url"].dropna()
+    assert urls.str.match(r"^https?://").all()
+
+
+def test_every_control_and_lifecycle_act_names_its_instrument_and_official_text(pkg) -> None:
+    ev = pkg["events"].merge(pkg["event_types"], on="event_type")
+    acts = ev[ev["category"].isin(["control", "lifecycle"])]
+    assert acts["instrument"].notna().all(), list(acts.loc[acts["instrument"].isna(), "event_id"])
+    no_text = acts["official_url"].isna()
+    explained = acts["notes"].fillna("").str.contains("official text", case=False)
+    missing = acts.loc[no_text & ~explained, "event_id"]
+    assert missing.empty, f"no official_url and no note on the official text: {list(missing)}"
+
+
+def test_no_two_events_share_actor_counterparts_type_and_date_unless_notes_say_why(pkg) -> None:
+    ev = pkg["events"]
+    parties = ev["counterparts"].map(lambda c: ";".join(sorted(c.split(";"))))
+    key = ev["actor"] + "|" + parties + "|" + ev["event_type"] + "|" + ev["announced"].astype(str)
+    dup = ev[key.duplicated(keep=False)]
+    unexplained = dup[~dup["notes"].fillna("").str.contains("same actor", case=False)]
+    assert unexplained.empty, sorted(unexplained["event_id"])
