@@ -5,6 +5,7 @@ Commands
   ingest-usgs PATH                    build data/production.csv from MCS2025_World_Data.csv
   ingest-usgs-imports PATH            build data/import_reliance.csv from MCS2025_Fig2_Net_Import_Reliance.csv
   ingest-reference DIR                build countries.csv, country_shapes.geojson, eu_crm_2023.csv
+  ingest-baci PATH                    build trade.parquet and trade_countries.csv from CEPII BACI
   status --as-of DATE [--json|--csv]  every measure with its status on DATE
   concentration --mineral M --stage S --year Y [--json|--csv]   shares, HHI, top-1 and top-3
   exposure --mineral M --as-of DATE [--json|--csv]              share of supply behind controls in force
@@ -62,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="folder holding natural_earth/, wgi/, country_centroids/, eu_crm_2023/",
     )
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
+    p = sub.add_parser("ingest-baci", help="build trade.parquet from CEPII BACI (HS92, SQLite)")
+    p.add_argument("release", type=Path, help="baci_minerals.db")
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
     p = sub.add_parser("status", help="every measure with its status on a date")
@@ -147,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if cmd in {"ingest-usgs", "ingest-usgs-imports", "ingest-reference"}:
         return _ingest(args)
+    if cmd == "ingest-baci":
+        return _ingest_baci(args)
     try:
         package = load_package(args.data_dir)
     except DataPackageError as exc:
@@ -252,6 +259,26 @@ def _ingest(args: argparse.Namespace) -> int:
     except (IngestError, KeyError, ValueError) as exc:
         print(f"ingest failed: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _ingest_baci(args: argparse.Namespace) -> int:
+    from analysis.ingest.baci import IngestError, ingest_trade
+
+    if not Path(args.release).is_file():
+        print(f"{args.release}: no such file", file=sys.stderr)
+        return 2
+    try:
+        paths, build = ingest_trade(args.release, args.data_dir)
+    except (IngestError, KeyError, ValueError) as exc:
+        print(f"ingest failed: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"wrote {path}")
+    print(
+        f"{build.table.num_rows:,} flows; {build.corrections_used} country codes resolved by "
+        "data/corrections.yaml"
+    )
     return 0
 
 
