@@ -356,7 +356,7 @@ def _controlled_by_importer(
     controls for the importers they name."""
     world = controlled_pairs(controls, hs_codes, hs, None)
     key = frame["exporter"] + "|" + frame["hs"]
-    hit = key.isin(world["exporter"] + "|" + world["hs"]).to_numpy()
+    hit = np.array(key.isin(world["exporter"] + "|" + world["hs"]), dtype=bool)
     targeted = controls[~controls["all_destinations"].to_numpy(dtype=bool)]
     for importer in sorted({d for ds in targeted["destinations"] for d in ds} & set(importers)):
         mine = controlled_pairs(targeted, hs_codes, hs, importer)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
-import resource
 import statistics
 import subprocess
 import sys
@@ -108,13 +107,106 @@ def bench_cold_load() -> None:
     ])  # fmt: skip
 
 
-def main(parts: list[str] | None = None) -> None:
-    for part in parts or ["format", "cold"]:
-        {"format": bench_format, "cold": bench_cold_load}[part]()
-    gc.collect()
-    print(
-        f"\nmax RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+def _scaled(trade: pd.DataFrame, k: int) -> pd.DataFrame:
+    """``k`` copies of the trade table, each copy shifted by 30 years so every key stays unique."""
+    if k == 1:
+        return trade
+    parts = [trade.assign(year=(trade["year"] + 30 * i).astype("int16")) for i in range(k)]
+    out = pd.concat(parts, ignore_index=True)
+    for col in ("exporter", "importer", "hs"):
+        out[col] = out[col].astype(trade[col].dtype)
+    return out
+
+
+def bench_dependency() -> None:
+    """``dependency`` for one importer and mineral, and for every importer of one mineral, warm."""
+    from analysis import trade as T
+    from analysis.package import load_package
+
+    pkg = load_package()
+    codes = pkg["hs_codes"]
+    as_of = pd.Timestamp("2025-06-01")
+    ctl = T.export_controls(pkg["events"], pkg["event_types"], pkg["minerals"], pkg["blocs"], as_of)
+    rows = []
+    ree = T.codes_for(codes, mineral="rare_earths")
+    nickel = T.codes_for(codes, mineral="nickel")
+    for k in (1, 10):
+        trade = _scaled(pkg["trade"], k)
+        year = 2020 + 30 * (k - 1)
+        # Floor: one pass over the year column of the same table (what any filter must do).
+        floor = _median_ms(lambda t=trade, y=year: t["year"].to_numpy() == y, 15)
+
+        def one(t=trade, y=year) -> object:
+            pairs = T.controlled_pairs(ctl, codes, ree, "JPN")
+            return T.dependency(t, "JPN", ree, y, pairs)
+
+        def every(t=trade, y=year) -> object:
+            return T.importers_dependency(t, nickel, y, ctl, codes)
+
+        def controls() -> object:
+            return T.export_controls(
+                pkg["events"], pkg["event_types"], pkg["minerals"], pkg["blocs"], as_of
+            )
+
+        one()
+        every()
+        for name, fn, target in (
+            ("dependency JPN rare earths 2020 (+ controls of the date)", one, 50),
+            ("every importer of nickel ore 2020, with controlled share", every, 250),
+            ("export controls in force on one date (shared by both)", controls, None),
+        ):
+            ms = _median_ms(fn, 15)
+            rows.append({"rows": f"{len(trade):,} ({k}x)", "call": name, "median ms": round(ms, 1),
+                         "floor ms": round(floor, 2),
+                         "target": f"< {target} ms" if target else "",
+                         "met": ("met" if ms < target else "MISSED") if target else ""})  # fmt: skip
+        del trade
+        gc.collect()
+    _show("Trade dependency, warm (median of 15; floor: one scan of the year column)", rows)
+
+
+def bench_memory() -> None:
+    """Resident memory of a fresh process after loading the package and running the trade views."""
+    script = (
+        "import resource, gc, pandas as pd\n"
+        "from analysis.package import load_package\n"
+        "from analysis import trade as T\n"
+        "def rss():\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith('VmRSS'): return int(line.split()[1]) / 1024\n"
+        "import streamlit, plotly, pydeck\n"
+        "base = rss()\n"
+        "pkg = load_package()\n"
+        "loaded = rss()\n"
+        "c = pkg['hs_codes']\n"
+        "ctl = T.export_controls(pkg['events'], pkg['event_types'], pkg['minerals'], pkg['blocs'], pd.Timestamp('2025-06-01'))\n"
+        "for m in sorted(set(c['mineral'])):\n"
+        "    T.importers_dependency(pkg['trade'], T.codes_for(c, mineral=m), 2024, ctl, c)\n"
+        "    T.export_shares(pkg['trade'], T.codes_for(c, mineral=m))\n"
+        "gc.collect()\n"
+        "print(base, loaded, rss(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    base, loaded, used, peak = (float(x) for x in out.stdout.split())
+    _show("Resident memory of one process (MB)", [
+        {"state": "streamlit, plotly, pydeck imported (floor)", "RSS MB": round(base), "target": ""},
+        {"state": "package loaded (trade table included)", "RSS MB": round(loaded), "target": ""},
+        {"state": "after trade views for every mineral", "RSS MB": round(used), "target": "< 700 MB",
+         "met": "met" if used < 700 else "MISSED"},
+        {"state": "peak", "RSS MB": round(peak), "target": "< 700 MB", "met": "met" if peak < 700 else "MISSED"},
+    ])  # fmt: skip
+
+
+def main(parts: list[str] | None = None) -> None:
+    steps = {
+        "format": bench_format,
+        "cold": bench_cold_load,
+        "dependency": bench_dependency,
+        "memory": bench_memory,
+    }
+    for part in parts or list(steps):
+        steps[part]()
 
 
 if __name__ == "__main__":

@@ -209,6 +209,11 @@ def test_a_targeted_control_reaches_only_the_importer_it_names(rows) -> None:
     total = trade.loc[(trade["importer"] == "JPN") & (trade["hs"] == "260400"), "value"].sum()
     expected = 100.0 if total > 0 else 0.0
     assert T.controlled_share(trade, "JPN", hs, 2020, jpn)[0] == pytest.approx(expected)
+    table = T.importers_dependency(trade, hs, 2020, targeted, HS_CODES).set_index("importer")
+    if "JPN" in table.index:
+        assert table.loc["JPN", "controlled_share"] == pytest.approx(expected)
+    if "KOR" in table.index:
+        assert table.loc["KOR", "controlled_share"] == 0.0
 
 
 def test_every_public_trade_metric_has_a_methodology_section() -> None:
