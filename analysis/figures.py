@@ -287,3 +287,71 @@ def static_map_figure(
         plot_bgcolor="#F4F6F8",
     )
     return _base_layout(fig, title, source_line, height=500)
+
+
+def trade_exports_figure(
+    exports: pd.DataFrame, marks: pd.DataFrame, title: str, source_line: str
+) -> go.Figure:
+    """World exports by exporter over time (lines, million USD), with control events marked.
+
+    ``exports``: ``year``, ``exporter`` (display name), ``value_musd``; ``marks``: ``date``,
+    ``label``. A ban shows as the exporter's line falling after its mark.
+    """
+    from analysis.palette import OKABE_ITO
+
+    fig = go.Figure()
+    order = exports.groupby("exporter")["value_musd"].sum().sort_values(ascending=False).index
+    for i, name in enumerate(order):
+        part = exports[exports["exporter"] == name].sort_values("year")
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"], y=part["value_musd"], mode="lines+markers", name=str(name),
+                line={"width": 2.5 if name != "Others" else 1.5, "color": OKABE_ITO[i % len(OKABE_ITO)],
+                      "dash": "dot" if name == "Others" else "solid"}, marker={"size": 4},
+                hovertemplate="%{x}: %{y:,.0f} million USD<extra>" + str(name) + "</extra>",
+            )
+        )  # fmt: skip
+    top = float(exports["value_musd"].max()) if len(exports) else 1.0
+    if not marks.empty:
+        years = marks["date"].dt.year + (marks["date"].dt.dayofyear - 1) / 365.25
+        for x in years:
+            fig.add_vline(x=float(x), line={"color": "#999", "width": 1, "dash": "dash"})
+        fig.add_trace(
+            go.Scatter(
+                x=years, y=[top * 1.04] * len(marks), mode="markers", name="export controls",
+                marker={"symbol": "triangle-down", "size": 11, "color": "#D55E00"},
+                customdata=marks[["label"]].to_numpy(),
+                text=marks["date"].dt.strftime("%d %b %Y"),
+                hovertemplate="%{text}: %{customdata[0]}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        xaxis={"title": "Year", "dtick": 5},
+        yaxis={"title": "Exports, million current USD", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.16},
+    )
+    return _base_layout(fig, title, source_line, height=460)
+
+
+def slope_figure(
+    slopes: pd.DataFrame, value: str, axis_title: str, title: str, source_line: str
+) -> go.Figure:
+    """One line per mineral from the earlier year to the later one (a slope chart of ``value``)."""
+    from analysis.palette import OKABE_ITO
+
+    fig = go.Figure()
+    for i, (label, part) in enumerate(slopes.groupby("label", sort=True)):
+        part = part.sort_values("year")
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"].astype(str), y=part[value], mode="lines+markers", name=str(label),
+                line={"color": OKABE_ITO[i % len(OKABE_ITO)], "width": 2},
+                hovertemplate="%{x}: %{y:,.1f}<extra>" + str(label) + "</extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        xaxis={"title": "Year", "type": "category"},
+        yaxis={"title": axis_title, "rangemode": "tozero"},
+        legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 11}},
+    )
+    return _base_layout(fig, title, source_line, height=440)

@@ -164,38 +164,37 @@ def export_controls(
     return out
 
 
-def _applies(controls: pd.DataFrame, importer: str | None, stage: str) -> pd.DataFrame:
-    """Controls that reach ``importer`` (all destinations, or named) for a product at ``stage``.
-
-    An ore-export ban (``control_ore_ban``) acts on ores and concentrates only. With
-    ``importer=None`` only controls on all destinations count (a world view).
-    """
-    keep = controls["all_destinations"].to_numpy(dtype=bool).copy()
-    if importer is not None:
-        keep |= np.array([importer in d for d in controls["destinations"]], dtype=bool)
-    if stage != ORE_STAGE:
-        keep &= ~controls["event_type"].isin(ORE_ONLY_TYPES).to_numpy()
-    return controls[keep]
-
-
 def controlled_pairs(
     controls: pd.DataFrame, hs_codes: pd.DataFrame, hs: Sequence[str], importer: str | None
 ) -> pd.DataFrame:
     """(exporter, hs) pairs behind a control that reaches ``importer``, with the measures.
 
     Columns: ``exporter``, ``hs``, ``event_id``. A product's controls are those on its mineral
-    (see :func:`export_controls`), filtered by :func:`_applies` for its stage.
+    (see :func:`export_controls`) that reach the importer: on all destinations, or naming it
+    (``importer=None``: only controls on all destinations, a world view). An ore-export ban
+    (``control_ore_ban``) reaches ore/concentrate codes only.
     """
     table = hs_codes[hs_codes["hs"].astype(str).isin(list(hs))]
+    table = table.assign(hs=table["hs"].astype(str), mineral=table["mineral"].astype(str))
     controls = controls[controls["mineral"].isin(set(table["mineral"])).to_numpy()]
-    parts = []
-    for code, mineral, stage in zip(table["hs"], table["mineral"], table["stage"], strict=True):
-        on = _applies(controls[controls["mineral"] == mineral], importer, str(stage))
-        parts.append(pd.DataFrame({"exporter": on["actor"].astype(str), "hs": str(code),
-                                   "event_id": on["event_id"].astype(str)}))  # fmt: skip
-    if not parts:
-        return pd.DataFrame(columns=["exporter", "hs", "event_id"])
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
+    columns = ["exporter", "hs", "event_id"]
+    if controls.empty or table.empty:
+        return pd.DataFrame(columns=columns)
+    reach = controls["all_destinations"].to_numpy(dtype=bool).copy()
+    if importer is not None:
+        reach |= np.array([importer in d for d in controls["destinations"]], dtype=bool)
+    on = controls[reach]
+    ore_only = on["event_type"].isin(ORE_ONLY_TYPES).to_numpy()
+    merged = pd.DataFrame(
+        {
+            "exporter": on["actor"].astype(str).to_numpy(),
+            "mineral": on["mineral"].astype(str).to_numpy(),
+            "event_id": on["event_id"].astype(str).to_numpy(),
+            "ore_only": ore_only,
+        }
+    ).merge(table[["hs", "mineral", "stage"]], on="mineral")
+    merged = merged[~merged["ore_only"] | (merged["stage"] == ORE_STAGE).to_numpy()]
+    return merged[columns].drop_duplicates().reset_index(drop=True)
 
 
 def controlled_share(
@@ -366,6 +365,65 @@ def _controlled_by_importer(
     total = frame.groupby("importer")["value"].sum()
     share = (controlled / total.where(total > 0) * 100).fillna(0.0).clip(upper=100.0)
     return share.reindex(importers).to_numpy()
+
+
+def importer_minerals(
+    trade: pd.DataFrame, hs_codes: pd.DataFrame, importer: str, year: int, pairs: pd.DataFrame
+) -> pd.DataFrame:
+    """One importer, one year, every mineral at once: what :func:`dependency` gives per mineral.
+
+    Per mineral ``m`` (its products summed): ``imports_kusd``, ``hhi`` on the exporters' shares
+    of value, ``controlled_share`` (flows whose (exporter, product) is in ``pairs``),
+    ``controls`` (number of measures counted) and ``sources`` (exporter -> share, largest first).
+    Minerals the importer did not buy are left out.
+
+    >>> t = pd.DataFrame({"year": 2024, "importer": "JPN", "hs": ["260400", "260400", "282200"],
+    ...     "exporter": ["NCL", "PHL", "COD"], "value": [60.0, 40.0, 5.0], "quantity": 1.0})
+    >>> codes = pd.DataFrame({"hs": ["260400", "282200"], "mineral": ["nickel", "cobalt"]})
+    >>> pairs = pd.DataFrame({"exporter": ["COD"], "hs": ["282200"], "event_id": ["cod-ban"]})
+    >>> out = importer_minerals(t, codes, "JPN", 2024, pairs)
+    >>> out[["mineral", "hhi", "controlled_share", "controls"]].values.tolist()
+    [['cobalt', 10000.0, 100.0, 1], ['nickel', 5200.0, 0.0, 0]]
+    """
+    rows = trade[(trade["importer"] == importer).to_numpy() & (trade["year"].to_numpy() == year)]
+    to_mineral = dict(zip(hs_codes["hs"].astype(str), hs_codes["mineral"].astype(str), strict=True))
+    hs = rows["hs"].astype(str).to_numpy(dtype=object)
+    frame = pd.DataFrame(
+        {
+            "mineral": pd.Series(hs, dtype=object).map(to_mineral).to_numpy(dtype=object),
+            "exporter": rows["exporter"].astype(str).to_numpy(dtype=object),
+            "key": rows["exporter"].astype(str).to_numpy(dtype=object) + "|" + hs,
+            "value": rows["value"].to_numpy(dtype=float),
+        }
+    ).dropna(subset=["mineral"])
+    columns = ["mineral", "imports_kusd", "hhi", "controlled_share", "controls", "sources"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    keys = (pairs["exporter"].astype(str) + "|" + pairs["hs"].astype(str)).to_numpy(dtype=object)
+    frame["hit"] = np.isin(frame["key"].to_numpy(dtype=object), keys)
+    frame["controlled"] = np.where(frame["hit"], frame["value"], 0.0)
+    per = frame.groupby("mineral", sort=True).agg(
+        imports_kusd=("value", "sum"), controlled=("controlled", "sum")
+    )
+    by = frame.groupby(["mineral", "exporter"], sort=True)["value"].sum().reset_index()
+    by["share"] = by["value"] / by["mineral"].map(per["imports_kusd"]).where(lambda v: v > 0) * 100
+    by = by.sort_values(["mineral", "value", "exporter"], ascending=[True, False, True])
+    per["hhi"] = (by.assign(sq=by["share"] ** 2).groupby("mineral")["sq"].sum()).reindex(per.index)
+    per["controlled_share"] = (
+        (per["controlled"] / per["imports_kusd"].where(per["imports_kusd"] > 0) * 100)
+        .fillna(0.0)
+        .clip(upper=100.0)
+    )
+    event_of = pd.Series(pairs["event_id"].astype(str).to_numpy(), index=keys)
+    used = frame[frame["hit"]]
+    counted = {m: len(set(event_of.loc[list(set(k))])) for m, k in used.groupby("mineral")["key"]}
+    per["controls"] = [counted.get(m, 0) for m in per.index]
+    per["sources"] = [
+        dict(zip(part["exporter"], part["share"], strict=True))
+        for _, part in by.groupby("mineral", sort=True)
+    ]
+    per = per[per["imports_kusd"] > 0]
+    return per.reset_index()[columns]
 
 
 # --------------------------------------------------------------------------- world side

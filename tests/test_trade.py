@@ -230,3 +230,22 @@ def test_every_public_trade_metric_has_a_methodology_section() -> None:
         if f.__module__ == T.__name__ and not n.startswith("_")
     }
     assert public <= documented, f"undocumented in docs/methodology.md: {public - documented}"
+
+
+def test_importer_minerals_agrees_with_dependency_mineral_by_mineral(pkg) -> None:
+    codes = pkg["hs_codes"]
+    ctl = T.export_controls(
+        pkg["events"], pkg["event_types"], pkg["minerals"], pkg["blocs"], pd.Timestamp("2025-06-01")
+    )
+    pairs = T.controlled_pairs(ctl, codes, list(codes["hs"]), "JPN")
+    table = T.importer_minerals(pkg["trade"], codes, "JPN", 2020, pairs).set_index("mineral")
+    assert len(table) > 20
+    for mineral in ("rare_earths", "graphite", "nickel", "lithium"):
+        hs = T.codes_for(codes, mineral=mineral)
+        dep = T.dependency(pkg["trade"], "JPN", hs, 2020, T.controlled_pairs(ctl, codes, hs, "JPN"))
+        row = table.loc[mineral]
+        assert row["imports_kusd"] == pytest.approx(dep.imports_kusd)
+        assert row["hhi"] == pytest.approx(dep.hhi)
+        assert row["controlled_share"] == pytest.approx(dep.controlled_share)
+        assert row["controls"] == len(dep.controlled_by)
+        assert list(row["sources"])[:3] == list(dep.sources["exporter"][:3])
