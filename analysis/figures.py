@@ -305,7 +305,8 @@ def trade_exports_figure(
         part = exports[exports["exporter"] == name].sort_values("year")
         fig.add_trace(
             go.Scatter(
-                x=part["year"], y=part["value_musd"], mode="lines+markers", name=str(name),
+                x=part["year"].astype(int).tolist(), y=part["value_musd"].round(3).tolist(),
+                mode="lines+markers", name=str(name),
                 line={"width": 2.5 if name != "Others" else 1.5, "color": OKABE_ITO[i % len(OKABE_ITO)],
                       "dash": "dot" if name == "Others" else "solid"}, marker={"size": 4},
                 hovertemplate="%{x}: %{y:,.0f} million USD<extra>" + str(name) + "</extra>",
@@ -313,7 +314,7 @@ def trade_exports_figure(
         )  # fmt: skip
     top = float(exports["value_musd"].max()) if len(exports) else 1.0
     if not marks.empty:
-        years = marks["date"].dt.year + (marks["date"].dt.dayofyear - 1) / 365.25
+        years = marks["date"].dt.year + (marks["date"].dt.day_of_year - 1) / 365.25
         for x in years:
             fig.add_vline(x=float(x), line={"color": "#999", "width": 1, "dash": "dash"})
         fig.add_trace(
@@ -344,7 +345,8 @@ def slope_figure(
         part = part.sort_values("year")
         fig.add_trace(
             go.Scatter(
-                x=part["year"].astype(str), y=part[value], mode="lines+markers", name=str(label),
+                x=part["year"].astype(str).tolist(), y=part[value].round(2).tolist(),
+                mode="lines+markers", name=str(label),
                 line={"color": OKABE_ITO[i % len(OKABE_ITO)], "width": 2},
                 hovertemplate="%{x}: %{y:,.1f}<extra>" + str(label) + "</extra>",
             )

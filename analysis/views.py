@@ -639,7 +639,8 @@ def trade_map(pkg: DataPackage, filters: Filters, mineral: str, importer: str) -
     flows = trade.flows(pkg["trade"], hs, year)
     imp = trade.importers_dependency(flows, hs, year, trade_controls(pkg, filters.as_of), codes)
     countries = pkg["countries"][["iso3", "name", "lat", "lon"]].copy()
-    countries["value"] = countries["iso3"].map(imp.set_index("importer")["controlled_share"])
+    values = imp.set_index("importer")["controlled_share"].astype(float)
+    countries["value"] = countries["iso3"].map(values).astype(float)
     src = trade.import_sources(flows, importer, hs, year)
     where = pkg["countries"].set_index("iso3")[["lat", "lon"]]
     names = trade_names(pkg)

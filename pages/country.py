@@ -6,7 +6,7 @@ import pydeck as pdk
 import streamlit as st
 
 from analysis.briefing import country_briefing
-from analysis.figures import shares_figure
+from analysis.figures import shares_figure, slope_figure
 from pages.shared import (
     CHART_CONFIG,
     CompactDeck,
@@ -24,6 +24,7 @@ from pages.shared import (
 pkg = load()
 filters = sidebar_filters(pkg)
 country_names = names(pkg)
+mineral_labels = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
 codes = sorted(pkg["countries"]["iso3"], key=lambda c: country_names.get(c, c))
 default = filters.countries[0] if filters.countries and filters.countries[0] in codes else "CHN"
 iso3 = url_choice(
@@ -94,6 +95,28 @@ st.dataframe(
     width="stretch",
     column_config=link,
 )
+dep = view("country_dependency", pkg, iso3, filters)
+st.subheader(f"What {dep.name} depends on: imports by mineral, {dep.year}")
+st.caption(dep.note)
+if dep.table.empty:
+    st.info(
+        f"BACI records no imports by {dep.name} of the mineral products tracked.",
+        icon=":material/info:",
+    )
+else:
+    st.dataframe(dep.table, hide_index=True, width="stretch")
+    st.caption(dep.source)
+    ranked = dep.slopes[dep.slopes["mineral"].isin(dep.minerals[:8])]
+    left, right = st.columns(2)
+    left.plotly_chart(slope_figure(ranked, "controlled_share", "Imports from controlled exporters (%)",
+                                   f"{dep.name}: share of imports from controlled exporters, {dep.since} and {dep.year}",
+                                   dep.source), width="stretch", config=CHART_CONFIG)  # fmt: skip
+    right.plotly_chart(slope_figure(ranked, "hhi", "Import concentration (HHI, 0 to 10 000)",
+                                    f"{dep.name}: import concentration, {dep.since} and {dep.year}",
+                                    dep.source), width="stretch", config=CHART_CONFIG)  # fmt: skip
+    for mineral in dep.minerals[:5]:
+        st.page_link("pages/mineral.py", label=f"Mineral dependency: {mineral_labels.get(mineral, mineral)}",
+                     icon=":material/link:", query_params={"focus": mineral})  # fmt: skip
 if not data.imports.empty:
     st.subheader("As an importer (USGS)")
     st.dataframe(data.imports, hide_index=True, width="stretch")
