@@ -409,6 +409,15 @@ def trade_source_line(pkg: DataPackage) -> str:
     return f"Source: {source}, {licence}"
 
 
+def trade_citation(pkg: DataPackage) -> str:
+    """The full citation of the trade table, for a briefing's sources: from datapackage.yaml."""
+    res = pkg.resource("trade")
+    source = res["sources"][0]
+    licence = res["licenses"][0].get("title") or res["licenses"][0]["name"]
+    cite = " ".join(str(source.get("x-citation", "")).split())
+    return f"{source['title']} {source.get('version', '')}: {cite} {source['path']} ({licence})"
+
+
 def trade_names(pkg: DataPackage) -> dict[str, str]:
     """Display names of every country code in the trade table (BACI's own partners included)."""
 

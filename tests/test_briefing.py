@@ -118,3 +118,13 @@ def test_cli_brief_rejects_unknown_choices() -> None:
     done = subprocess.run([sys.executable, "-m", "analysis", "brief", "--country", "XXA", "--out", "x.pdf"],
                           capture_output=True, text=True, cwd=ROOT, check=False)  # fmt: skip
     assert done.returncode == 2 and "unknown country 'XXA'; valid choices: ABW" in done.stderr
+
+
+def test_country_briefing_includes_what_it_depends_on() -> None:
+    pkg = load_package(DATA)
+    doc = briefing.country_briefing(pkg, "KOR", FILTERS)
+    titles = [name for name, _ in doc.charts]
+    assert "What it depends on" in titles and len(doc.charts) <= 5
+    fig = dict(doc.charts)["What it depends on"]
+    assert "Source: CEPII, BACI (HS92), Etalab Open Licence 2.0" in fig.layout.annotations[-1].text
+    assert any("Gaulier" in s and "Etalab" in s for s in doc.sources)

@@ -29,7 +29,9 @@ def test_country_profile_says_what_the_country_depends_on() -> None:
     at = run("pages/country.py", iso="JPN", as_of="2025-06-01")
     assert "What Japan depends on: imports by mineral, 2024" in [s.value for s in at.subheader]
     assert SOURCE in captions(at)
-    table = next(d.value for d in at.dataframe if "From controlled exporters (%)" in d.value.columns)
+    table = next(
+        d.value for d in at.dataframe if "From controlled exporters (%)" in d.value.columns
+    )
     shares = table["From controlled exporters (%)"]
     assert shares.is_monotonic_decreasing and shares.between(0, 100).all()
     assert "Rare earths" in set(table["Mineral"]) and "China" in " ".join(table["Top sources"])
@@ -72,7 +74,9 @@ def test_map_colours_importers_by_controlled_share_with_arcs_for_the_importer() 
 
 def test_scenario_lists_every_importer_of_the_cutting_country() -> None:
     at = run("pages/scenario.py", sc_mineral="nickel", sc_country="PHL", cut="50")
-    table = next(d.value for d in at.dataframe if "Share of its imports at stake (%)" in d.value.columns)
+    table = next(
+        d.value for d in at.dataframe if "Share of its imports at stake (%)" in d.value.columns
+    )
     assert {"China", "Japan"} <= set(table["Importer"])
     at_stake = table["Share of its imports at stake (%)"]
     assert (at_stake <= 50).all() and at_stake.is_monotonic_decreasing
