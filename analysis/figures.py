@@ -158,7 +158,11 @@ def shares_figure(
 
 
 def exposure_figure(
-    series: pd.DataFrame, markers: pd.DataFrame, title: str, source_line: str
+    series: pd.DataFrame,
+    markers: pd.DataFrame,
+    title: str,
+    source_line: str,
+    y_title: str = "World production behind a control in force (%)",
 ) -> go.Figure:
     """Lines of exposure (%) over time per mineral and stage, with the mineral's events marked.
 
@@ -173,7 +177,7 @@ def exposure_figure(
             go.Scatter(
                 x=part["date"], y=part["exposure"], mode="lines", name=str(label), line={"shape": "hv", "width": 2.5,
                 "color": OKABE_ITO[i % len(OKABE_ITO)]},
-                hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply<extra>" + str(label) + "</extra>",
+                hovertemplate="%{x|%b %Y}: %{y:.1f}%<extra>" + str(label) + "</extra>",
             )
         )  # fmt: skip
     if not markers.empty:
@@ -191,7 +195,7 @@ def exposure_figure(
         )  # fmt: skip
     fig.update_layout(
         xaxis={"title": "Date", "type": "date"},
-        yaxis={"title": "World production behind a control in force (%)", "range": [0, 106]},
+        yaxis={"title": y_title, "range": [0, 106]},
         legend={"orientation": "h", "y": -0.14},
     )
     return _base_layout(fig, title, source_line, height=440)

@@ -561,8 +561,9 @@ class MineralTrade:
     importers: pd.DataFrame  # display table of the largest importers
     exports: pd.DataFrame  # year, exporter (name), value_musd: the largest exporters and "Others"
     controls: pd.DataFrame  # date, label: control events of the mineral by exporters shown
-    exposure: pd.DataFrame  # date, share_year, exposure (export basis), stage
+    exposure: pd.DataFrame  # date, share_year, exposure (export basis), stage, label
     source: str
+    exposure_note: str = ""
 
 
 def mineral_trade(pkg: DataPackage, mineral: str, filters: Filters, top: int = 15) -> MineralTrade:
@@ -622,9 +623,17 @@ def mineral_trade(pkg: DataPackage, mineral: str, filters: Filters, top: int = 1
         pkg["trade"], codes, pkg["events"], pkg["event_types"], pkg["minerals"], pkg["blocs"],
         dates, event_index(pkg), mineral_ids=[mineral],
     )  # fmt: skip
+    held = ex["share_year"] < ex["date"].dt.year
+    ex = ex.assign(label=str(labels.get(mineral, mineral)) + " (" + ex["stage"] + ", export basis)")
+    last = last_trade_year(pkg)
+    note = (
+        f"Export basis: each year's own export shares; after {last}, the {last} shares are used."
+        if bool(held.any())
+        else "Export basis: each year's own export shares."
+    )
     return MineralTrade(
         mineral, str(labels.get(mineral, mineral)), year, hs_table.reset_index(drop=True),
-        importers, exports, controls, ex, trade_source_line(pkg),
+        importers, exports, controls, ex, trade_source_line(pkg), note,
     )  # fmt: skip
 
 

@@ -94,6 +94,16 @@ else:
                                f"{data.name}: world exports by exporter, 1995-{flows.year}, with export-control events",
                                flows.source)  # fmt: skip
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+    if not flows.exposure.empty:
+        fig = exposure_figure(flows.exposure, data.events[["announced", "title", "event_type", "event_id"]],
+                              f"{data.name}: world exports behind an export control in force, to {filters.as_of:%d %b %Y}",
+                              f"{flows.source}. {flows.exposure_note}",
+                              y_title="World exports behind a control in force (%)")  # fmt: skip
+        st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+        st.caption(
+            "Beside the production basis above, not instead of it: a ban that works removes the exporter "
+            "from world exports, so the export basis falls when the production basis stays high."
+        )
 
 left, right = st.columns(2)
 with left:

@@ -55,6 +55,15 @@ def test_mineral_page_shows_importers_and_indonesias_nickel_ore_collapse() -> No
     labels = " ".join(row[0] for row in marks["customdata"])
     assert "bans exports of raw mineral ores" in labels and "January 2020" in labels
     assert any(SOURCE in a["text"] for a in spec["layout"]["annotations"])
+    # Both bases of exposure, each labelled: production (USGS) and exports (BACI).
+    titles = [s["layout"]["title"]["text"] for s in specs]
+    assert any("world production behind an export control" in t for t in titles)
+    export_basis = next(
+        s for s in specs if "world exports behind an export control" in s["layout"]["title"]["text"]
+    )
+    assert all(
+        "export basis" in t["name"] for t in export_basis["data"] if t.get("mode") == "lines"
+    )
 
 
 def test_mineral_without_an_hs_code_says_so() -> None:
