@@ -12,6 +12,11 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv
 
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json  ## axe-core for the accessibility test, from npm
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $(STAMP)
@@ -20,7 +25,7 @@ run: $(STAMP)  ## start the dashboard at http://localhost:8501 on the embedded d
 	@echo "Dashboard: http://localhost:$(PORT)"
 	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) --server.address localhost
 
-test: $(STAMP)  ## every check: lint, format, data validation, all tests (browser tests included)
+test: $(STAMP) $(AXE)  ## every check: lint, format, data validation, all tests (browser tests included)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/python -m analysis validate
@@ -41,8 +46,8 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-e2e: $(STAMP)
+e2e: $(STAMP) $(AXE)
 	$(VENV)/bin/python -m pytest -m e2e
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .ruff_cache
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache tests/e2e/node_modules
