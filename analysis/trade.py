@@ -471,8 +471,9 @@ def trade_exposure(
     ``exposure(m, s, d) = Σ share(e, y(d))`` over exporters ``e`` with a control on mineral ``m``
     in force on ``d`` (targeted controls included; ``exposure_all`` counts only controls on all
     destinations), where ``share`` is the export share of the products of (m, s) in year
-    ``y(d) = min(year of d, last trade year)``: each year's own shares; after the last trade
-    year (2024) its shares are held, and ``share_year`` says which year was used. Columns:
+    ``y(d) = year of d`` clipped to the trade years: each year's own shares; after the last trade
+    year (2024) its shares are held (before the first, 1995, the first year's), and
+    ``share_year`` says which year was used. Columns:
     ``mineral``, ``stage``, ``date``, ``share_year``, ``exposure``, ``exposure_all``, ``basis``.
 
     >>> t = pd.DataFrame({"year": [2013, 2013, 2014, 2014], "hs": "260400",
@@ -498,8 +499,9 @@ def trade_exposure(
     )
     if table.empty or len(days) == 0:
         return pd.DataFrame(columns=columns)
-    last_year = int(trade["year"].max())
-    share_year = np.minimum(days.year.to_numpy(), last_year)
+    years = trade["year"].to_numpy()
+    first_year, last_year = int(years.min()), int(years.max())
+    share_year = np.clip(days.year.to_numpy(), first_year, last_year)
     ix = EventIndex.build(events, event_types) if index is None else index
     ctl = controls_in_force(events, event_types, minerals, days, ix)
     ctl = ctl[ctl["mineral"].isin(set(table["mineral"]))]

@@ -249,3 +249,44 @@ def test_importer_minerals_agrees_with_dependency_mineral_by_mineral(pkg) -> Non
         assert row["controlled_share"] == pytest.approx(dep.controlled_share)
         assert row["controls"] == len(dep.controlled_by)
         assert list(row["sources"])[:3] == list(dep.sources["exporter"][:3])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    flows_strategy,
+    st.lists(st.sampled_from(EXPORTERS), unique=True),
+    st.dates(
+        min_value=pd.Timestamp("2018-01-01").date(), max_value=pd.Timestamp("2030-12-31").date()
+    ),
+)
+def test_trade_exposure_is_bounded_and_zero_without_controls(rows, actors, day) -> None:
+    trade = _frame(rows).assign(year=2020)
+    events = pd.DataFrame(
+        {
+            "event_id": [f"ban-{a}" for a in actors],
+            "event_type": "control_ban",
+            "actor": actors,
+            "counterparts": "ALL",
+            "minerals": "nickel",
+            "relates_to": None,
+            "announced": pd.Timestamp("2019-01-01"),
+            "effective": pd.Timestamp("2019-06-01"),
+            "ends": pd.NaT,
+        }
+    )
+    types = pd.DataFrame({"event_type": ["control_ban"], "category": ["control"], "effect": [None]})
+    mins = pd.DataFrame({"mineral_id": ["nickel", "cobalt"], "parent": [None, None]})
+    blocs = pd.DataFrame({"code": [], "members": []})
+    out = T.trade_exposure(trade, HS_CODES, events, types, mins, blocs, [pd.Timestamp(day)])
+    assert out["exposure"].between(0, 100).all()
+    assert (out["exposure_all"] <= out["exposure"] + 1e-9).all()
+    assert (out["share_year"] == 2020).all()  # the only trade year, held before and after
+    if not actors or day < pd.Timestamp("2019-06-01").date():
+        assert (out["exposure"] == 0).all()
+    cobalt = out[out["mineral"] == "cobalt"]
+    assert (cobalt["exposure"] == 0).all(), "a control on nickel never counts for cobalt"
+    nickel = out[out["mineral"] == "nickel"]
+    if actors and day >= pd.Timestamp("2019-06-01").date():
+        sh = T.export_shares(trade, ["260400"])
+        expected = sh.loc[sh["exporter"].isin(actors), "share"].sum()
+        assert float(nickel["exposure"].iloc[0]) == pytest.approx(min(expected, 100.0))
