@@ -62,6 +62,52 @@ def flows(trade: pd.DataFrame, hs: Sequence[str], year: int | None = None) -> pd
     return trade[mask]
 
 
+class TradeIndex:
+    """Row positions of the trade table per (product, year), built once per loaded table.
+
+    ``rows(hs, year)`` returns the same rows as :func:`flows` but by slicing, so its cost grows
+    with the rows returned rather than with the table. The metrics accept either: pass them
+    ``index.rows(...)`` instead of the whole table. Valid only for the table it was built from.
+
+    >>> t = pd.DataFrame({"year": [2021, 2020, 2020], "hs": ["260400", "260400", "282200"],
+    ...     "exporter": "PHL", "importer": "CHN", "value": [1.0, 2.0, 3.0], "quantity": 1.0})
+    >>> TradeIndex(t).rows(["260400"], 2020)["value"].tolist()
+    [2.0]
+    """
+
+    def __init__(self, trade: pd.DataFrame) -> None:
+        self._trade = trade
+        code, self._products = pd.factorize(trade["hs"].astype(str).to_numpy(dtype=object))
+        years = trade["year"].to_numpy(dtype=np.int64)
+        self._first = int(years.min()) if len(years) else 0
+        span = int(years.max()) - self._first + 1 if len(years) else 1
+        key = code.astype(np.int64) * span + (years - self._first)
+        self._span = span
+        self._order = np.argsort(key, kind="stable")
+        self._sorted = key[self._order]
+
+    def _slice(self, product: int, year: int) -> np.ndarray:
+        k = product * self._span + (year - self._first)
+        lo, hi = np.searchsorted(self._sorted, [k, k + 1])
+        return self._order[lo:hi]
+
+    def rows(self, hs: Sequence[str], year: int | None = None) -> pd.DataFrame:
+        lookup = pd.Index(self._products)
+        parts = []
+        for product in lookup.get_indexer([str(h) for h in hs]):
+            if product < 0:
+                continue
+            if year is None:
+                lo, hi = np.searchsorted(
+                    self._sorted, [product * self._span, (product + 1) * self._span]
+                )
+                parts.append(self._order[lo:hi])
+            elif 0 <= year - self._first < self._span:
+                parts.append(self._slice(product, year))
+        picked = np.sort(np.concatenate(parts)) if parts else np.array([], dtype=np.int64)
+        return self._trade.iloc[picked]
+
+
 # --------------------------------------------------------------------------- importer side
 
 

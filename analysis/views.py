@@ -443,6 +443,13 @@ def trade_year_for(pkg: DataPackage, day: dt.date) -> int:
     return min(day.year, last_trade_year(pkg))
 
 
+def trade_index(pkg: DataPackage):
+    """Row positions of the trade table per product and year (analysis.trade.TradeIndex), once."""
+    from analysis.trade import TradeIndex
+
+    return pkg.derived("trade_index", lambda: TradeIndex(pkg["trade"]))
+
+
 def trade_controls(pkg: DataPackage, day: dt.date) -> pd.DataFrame:
     """Export controls in force on ``day`` as the trade metrics need them, kept per package."""
     from analysis import trade
@@ -579,7 +586,7 @@ def mineral_trade(pkg: DataPackage, mineral: str, filters: Filters, top: int = 1
     hs_table = codes[codes["hs"].isin(hs)][["hs", "stage", "description"]].rename(
         columns={"hs": "HS 1992 code", "stage": "Stage", "description": "Product (BACI)"}
     )
-    flows = trade.flows(pkg["trade"], hs)
+    flows = trade_index(pkg).rows(hs)
     ctl = trade_controls(pkg, filters.as_of)
     imp = trade.importers_dependency(flows, hs, year, ctl, codes).head(top)
     importers = pd.DataFrame(
@@ -654,7 +661,7 @@ def trade_map(pkg: DataPackage, filters: Filters, mineral: str, importer: str) -
     year = trade_year_for(pkg, filters.as_of)
     codes = pkg["hs_codes"]
     hs = trade.codes_for(codes, mineral=mineral)
-    flows = trade.flows(pkg["trade"], hs, year)
+    flows = trade_index(pkg).rows(hs, year)
     imp = trade.importers_dependency(flows, hs, year, trade_controls(pkg, filters.as_of), codes)
     countries = pkg["countries"][["iso3", "name", "lat", "lon"]].copy()
     values = imp.set_index("importer")["controlled_share"].astype(float)
@@ -689,7 +696,7 @@ def scenario_importers(
 
     year = trade_year_for(pkg, as_of)
     hs = trade.codes_for(pkg["hs_codes"], mineral=mineral)
-    flows = trade.flows(pkg["trade"], hs, year)
+    flows = trade_index(pkg).rows(hs, year)
     if flows.empty:
         return pd.DataFrame()
     total = flows.groupby("importer", observed=True)["value"].sum()

@@ -143,6 +143,15 @@ def bench_dependency() -> None:
         def every(t=trade, y=year) -> object:
             return T.importers_dependency(t, nickel, y, ctl, codes)
 
+        index = T.TradeIndex(trade)
+
+        def one_indexed(ix=index, y=year) -> object:
+            pairs = T.controlled_pairs(ctl, codes, ree, "JPN")
+            return T.dependency(ix.rows(ree, y), "JPN", ree, y, pairs)
+
+        def every_indexed(ix=index, y=year) -> object:
+            return T.importers_dependency(ix.rows(nickel, y), nickel, y, ctl, codes)
+
         def controls() -> object:
             return T.export_controls(
                 pkg["events"], pkg["event_types"], pkg["minerals"], pkg["blocs"], as_of
@@ -153,6 +162,8 @@ def bench_dependency() -> None:
         for name, fn, target in (
             ("dependency JPN rare earths 2020 (+ controls of the date)", one, 50),
             ("every importer of nickel ore 2020, with controlled share", every, 250),
+            ("the same through TradeIndex (as the pages call it)", one_indexed, 50),
+            ("every importer of nickel ore through TradeIndex", every_indexed, 250),
             ("export controls in force on one date (shared by both)", controls, None),
         ):
             ms = _median_ms(fn, 15)

@@ -290,3 +290,20 @@ def test_trade_exposure_is_bounded_and_zero_without_controls(rows, actors, day) 
         sh = T.export_shares(trade, ["260400"])
         expected = sh.loc[sh["exporter"].isin(actors), "share"].sum()
         assert float(nickel["exposure"].iloc[0]) == pytest.approx(min(expected, 100.0))
+
+
+def test_trade_index_returns_the_same_rows_as_a_scan(pkg) -> None:
+    index = T.TradeIndex(pkg["trade"])
+    for hs, year in ((["260400"], 2014), (["280530", "284610", "284690"], 2020), (["811230"], None),
+                     (["260400"], 1990), (["999999"], 2020)):  # fmt: skip
+        scan = T.flows(pkg["trade"], hs, year)
+        assert index.rows(hs, year).index.equals(scan.index), (hs, year)
+
+
+@settings(max_examples=40, deadline=None)
+@given(flows_strategy, st.sampled_from([["260400"], ["282200"], ["260400", "282200"]]))
+def test_trade_index_matches_flows_on_any_table(rows, hs) -> None:
+    trade = _frame(rows).assign(year=[2019 + i % 3 for i in range(len(rows))])
+    index = T.TradeIndex(trade)
+    for year in (None, 2019, 2020, 2021, 2030):
+        assert index.rows(hs, year).index.equals(T.flows(trade, hs, year).index)
