@@ -546,6 +546,8 @@ def country_dependency(pkg: DataPackage, iso3: str, filters: Filters) -> Country
             kind="stable",
         ).reset_index(drop=True)
         order = list(frame.pop("_id"))
+        # A relative link to the mineral page, so it works under any base URL path.
+        frame["Mineral page"] = [f"mineral?focus={m}" for m in order]
     note = (
         f"Imports in {year} (BACI's last year is {last_trade_year(pkg)}); controls in force on "
         f"{filters.as_of:%d %b %Y}. {since}: imports of {since} and controls in force on "

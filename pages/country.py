@@ -24,7 +24,6 @@ from pages.shared import (
 pkg = load()
 filters = sidebar_filters(pkg)
 country_names = names(pkg)
-mineral_labels = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
 codes = sorted(pkg["countries"]["iso3"], key=lambda c: country_names.get(c, c))
 default = filters.countries[0] if filters.countries and filters.countries[0] in codes else "CHN"
 iso3 = url_choice(
@@ -104,7 +103,8 @@ if dep.table.empty:
         icon=":material/info:",
     )
 else:
-    st.dataframe(dep.table, hide_index=True, width="stretch")
+    st.dataframe(dep.table, hide_index=True, width="stretch", column_config={
+        "Mineral page": st.column_config.LinkColumn("Mineral page", display_text="open")})  # fmt: skip
     st.caption(dep.source)
     ranked = dep.slopes[dep.slopes["mineral"].isin(dep.minerals[:8])]
     left, right = st.columns(2)
@@ -114,9 +114,6 @@ else:
     right.plotly_chart(slope_figure(ranked, "hhi", "Import concentration (HHI, 0 to 10 000)",
                                     f"{dep.name}: import concentration, {dep.since} and {dep.year}",
                                     dep.source), width="stretch", config=CHART_CONFIG)  # fmt: skip
-    for mineral in dep.minerals[:5]:
-        st.page_link("pages/mineral.py", label=f"Mineral dependency: {mineral_labels.get(mineral, mineral)}",
-                     icon=":material/link:", query_params={"focus": mineral})  # fmt: skip
 if not data.imports.empty:
     st.subheader("As an importer (USGS)")
     st.dataframe(data.imports, hide_index=True, width="stretch")

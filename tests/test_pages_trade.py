@@ -36,6 +36,7 @@ def test_country_profile_says_what_the_country_depends_on() -> None:
     assert shares.is_monotonic_decreasing and shares.between(0, 100).all()
     assert "Rare earths" in set(table["Mineral"]) and "China" in " ".join(table["Top sources"])
     assert not any("_" in str(v) for v in table["Mineral"]), "no identifiers on screen"
+    assert "mineral?focus=rare_earths" in set(table["Mineral page"]), "a link to each mineral"
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert any("2009 and 2024" in t for t in titles)
 
