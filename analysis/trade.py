@@ -53,7 +53,7 @@ def flows(trade: pd.DataFrame, hs: Sequence[str], year: int | None = None) -> pd
     """
     col = trade["hs"]
     if isinstance(col.dtype, pd.CategoricalDtype):
-        wanted = col.cat.categories.get_indexer(list(hs))
+        wanted = col.cat.categories.get_indexer(pd.Index(list(hs)))
         mask = np.isin(col.cat.codes.to_numpy(), wanted[wanted >= 0])
     else:
         mask = np.asarray(col.isin(list(hs)), dtype=bool)
@@ -464,10 +464,11 @@ def importer_minerals(
     used = frame[frame["hit"]]
     counted = {m: len(set(event_of.loc[list(set(k))])) for m, k in used.groupby("mineral")["key"]}
     per["controls"] = [counted.get(m, 0) for m in per.index]
-    per["sources"] = [
+    sources: list[dict[str, float]] = [
         dict(zip(part["exporter"], part["share"], strict=True))
         for _, part in by.groupby("mineral", sort=True)
     ]
+    per["sources"] = pd.Series(sources, index=per.index, dtype=object)
     per = per[per["imports_kusd"] > 0]
     return per.reset_index()[columns]
 

@@ -422,8 +422,9 @@ def trade_names(pkg: DataPackage) -> dict[str, str]:
     """Display names of every country code in the trade table (BACI's own partners included)."""
 
     def build() -> dict[str, str]:
-        out = pkg["trade_countries"].set_index("iso3")["name"].astype(str).to_dict()
-        out.update(pkg["countries"].set_index("iso3")["name"].astype(str).to_dict())
+        out: dict[str, str] = {}
+        for table in (pkg["trade_countries"], pkg["countries"]):
+            out.update(zip(table["iso3"].astype(str), table["name"].astype(str), strict=True))
         return out
 
     return pkg.derived("trade_names", build)
@@ -502,7 +503,9 @@ def country_dependency(pkg: DataPackage, iso3: str, filters: Filters) -> Country
     codes = pkg["hs_codes"]
     table = pkg["trade"]
     now_ctl, then_ctl = trade_controls(pkg, filters.as_of), trade_controls(pkg, then_day)
-    rows, slopes, ids = [], [], []
+    rows: list[dict] = []
+    slopes: list[dict] = []
+    ids: list[str] = []
     mine = table[(table["importer"] == iso3).to_numpy()]
     every = list(codes["hs"].astype(str))
     now = trade.importer_minerals(
@@ -511,12 +514,13 @@ def country_dependency(pkg: DataPackage, iso3: str, filters: Filters) -> Country
     then = trade.importer_minerals(
         mine, codes, iso3, since, trade.controlled_pairs(then_ctl, codes, every, iso3)
     ).set_index("mineral")
-    for mineral, row in now.iterrows():
+    for key, row in now.iterrows():
+        mineral = str(key)
         label = str(labels.get(mineral, mineral))
         sources = pd.DataFrame(
             {"exporter": list(row["sources"]), "share": list(row["sources"].values())}
         )
-        before = then.loc[mineral] if mineral in then.index else None
+        before = then.loc[[mineral]].iloc[0] if mineral in then.index else None
         ids.append(mineral)
         rows.append(
             {
@@ -537,9 +541,9 @@ def country_dependency(pkg: DataPackage, iso3: str, filters: Filters) -> Country
                 slopes.append({"mineral": mineral, "label": label, "year": y,
                                "controlled_share": dep["controlled_share"], "hhi": dep["hhi"]})  # fmt: skip
     frame = pd.DataFrame(rows)
-    order: list[int] = []
+    order: list[str] = []
     if not frame.empty:
-        frame["_id"] = ids
+        frame["_id"] = pd.Series(ids, dtype=object)
         frame = frame.sort_values(
             ["From controlled exporters (%)", "Import concentration (HHI)"],
             ascending=[False, False],
