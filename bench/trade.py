@@ -209,12 +209,64 @@ def bench_memory() -> None:
     ])  # fmt: skip
 
 
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench_server_memory() -> None:
+    """Resident memory of a real ``streamlit run app.py`` server after Chromium opened the pages
+    that draw the trade layer (country, mineral, map coloured by controlled share, scenario)."""
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, FLAGS, _free_port
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.address", "127.0.0.1", "--server.port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    rows = []
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        rows.append(
+            {"state": "server up, nothing loaded (floor)", "RSS MB": round(_rss_mb(proc.pid))}
+        )
+        paths = ["country?iso=JPN", "mineral?focus=nickel", "map?measure=controlled&map_mineral=rare_earths",
+                 "scenario?sc_mineral=nickel&sc_country=PHL&cut=50", "country?iso=DEU"]  # fmt: skip
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+            page = browser.new_page()
+            for path in paths:
+                page.goto(f"http://127.0.0.1:{port}/{path}")
+                page.wait_for_selector("h1", timeout=180_000)
+                page.wait_for_timeout(4000)
+                rows.append({"state": f"after /{path}", "RSS MB": round(_rss_mb(proc.pid))})
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    for row in rows:
+        row["target"] = "< 700 MB"
+        row["met"] = "met" if row["RSS MB"] < 700 else "MISSED"
+    _show("Resident memory of the streamlit server (one browser session)", rows)
+
+
 def main(parts: list[str] | None = None) -> None:
     steps = {
         "format": bench_format,
         "cold": bench_cold_load,
         "dependency": bench_dependency,
         "memory": bench_memory,
+        "server": bench_server_memory,
     }
     for part in parts or list(steps):
         steps[part]()
