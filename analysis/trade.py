@@ -521,7 +521,8 @@ def trade_exposure(
     ``y(d) = year of d`` clipped to the trade years: each year's own shares; after the last trade
     year (2024) its shares are held (before the first, 1995, the first year's), and
     ``share_year`` says which year was used. Columns:
-    ``mineral``, ``stage``, ``date``, ``share_year``, ``exposure``, ``exposure_all``, ``basis``.
+    ``mineral``, ``stage``, ``date``, ``share_year``, ``exposure``, ``exposure_all``,
+    ``data_basis`` (``trade``; production-basis rows say ``production``).
 
     >>> t = pd.DataFrame({"year": [2013, 2013, 2014, 2014], "hs": "260400",
     ...     "exporter": ["IDN", "PHL", "IDN", "PHL"], "importer": "CHN",
@@ -540,7 +541,7 @@ def trade_exposure(
     ([2013, 2014, 2014], [0.0, 20.0, 20.0])
     """
     days = pd.DatetimeIndex(sorted({pd.Timestamp(d) for d in dates}))
-    columns = ["mineral", "stage", "date", "share_year", "exposure", "exposure_all", "basis"]
+    columns = ["mineral", "stage", "date", "share_year", "exposure", "exposure_all", "data_basis"]
     table = (
         hs_codes if mineral_ids is None else hs_codes[hs_codes["mineral"].isin(list(mineral_ids))]
     )
@@ -582,7 +583,7 @@ def trade_exposure(
                     "share_year": share_year,
                     "exposure": np.minimum(exposure, 100.0),
                     "exposure_all": np.minimum(exposure_all, 100.0),
-                    "basis": TRADE_BASIS,
+                    "data_basis": TRADE_BASIS,
                 }
             )
         )

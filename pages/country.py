@@ -7,6 +7,8 @@ import streamlit as st
 
 from analysis.briefing import country_briefing
 from analysis.figures import shares_figure, slope_figure
+from analysis.sources import edition_label, supply_source
+from analysis.views import latest_production, latest_year
 from pages.shared import (
     CHART_CONFIG,
     CompactDeck,
@@ -16,7 +18,6 @@ from pages.shared import (
     map_style,
     names,
     sidebar_filters,
-    source_line,
     url_choice,
     view,
 )
@@ -53,13 +54,13 @@ d.metric("Governance (WGI, 10 = weakest)", governance)
 
 if data.producer.empty:
     st.info(
-        f"{data.name} has no mineral with 5% or more of world production in USGS MCS 2025.",
+        f"{data.name} has no mineral with 5% or more of world production in {edition_label(latest_production(pkg))}.",
         icon=":material/info:",
     )
 else:
-    frame = data.producer.assign(country=data.producer["name"] + " · " + data.producer["stage"])
-    fig = shares_figure(frame[["country", "share"]], {}, f"{data.name}: share of world production by mineral, 2024",
-                        source_line(pkg, "USGS Mineral Commodity Summaries 2025"), top=15)  # fmt: skip
+    frame = data.producer.assign(country=data.producer["title"])
+    fig = shares_figure(frame[["country", "share"]], {}, f"{data.name}: share of world production by mineral, {latest_year(pkg)} ({edition_label(latest_production(pkg))})",
+                        supply_source(pkg, latest_production(pkg)), top=15)  # fmt: skip
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 left, right = st.columns(2)

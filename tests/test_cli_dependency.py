@@ -76,13 +76,13 @@ def test_exposure_says_its_basis(capsys) -> None:
     code, out, _ = _run(capsys, "exposure", "--mineral", "nickel", "--as-of", "2014-06-01",
                         "--basis", "trade", "--json")  # fmt: skip
     (row,) = json.loads(out)
-    assert code == 0 and row["basis"] == "trade" and row["share_year"] == 2014
+    assert code == 0 and row["data_basis"] == "trade" and row["share_year"] == 2014
     # SQL: Indonesia's share of world 260400 exports in 2014 is 9.842 %.
     assert row["exposure"] == pytest.approx(9.842, abs=1e-3)
     code, out, _ = _run(
         capsys, "exposure", "--mineral", "nickel", "--as-of", "2014-06-01", "--json"
     )
-    assert code == 0 and {r["basis"] for r in json.loads(out)} == {"production"}
+    assert code == 0 and {r["data_basis"] for r in json.loads(out)} == {"production"}
     code, out, _ = _run(capsys, "exposure", "--mineral", "nickel", "--as-of", "2030-01-01",
                         "--basis", "trade", "--json")  # fmt: skip
     assert json.loads(out)[0]["share_year"] == 2024

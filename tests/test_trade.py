@@ -108,7 +108,7 @@ def test_trade_exposure_uses_each_years_shares_and_holds_the_last_year(pkg) -> N
         pkg["blocs"], days, mineral_ids=["nickel"],
     )  # fmt: skip
     assert out["share_year"].tolist() == [2013, 2015, 2019, 2024]
-    assert set(out["basis"]) == {T.TRADE_BASIS}
+    assert set(out["data_basis"]) == {T.TRADE_BASIS}
     assert (out["exposure"].between(0, 100)).all()
     assert (out["exposure_all"] <= out["exposure"] + 1e-9).all()
 
