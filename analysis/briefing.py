@@ -191,15 +191,36 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
         charts.append(("Events per year", figures.counts_figure(
             counts, "year", "n", "event_type", f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
             f"Source: events dataset. {src}", "Year announced", "Number of events")))  # fmt: skip
+    dep = views.country_dependency(pkg, iso3, filters)
+    column = "From controlled exporters (%)"
+    if not dep.table.empty:
+        ranked = dep.table.head(12)
+        charts.append(("What it depends on", figures.shares_figure(
+            pd.DataFrame({"country": ranked["Mineral"], "share": ranked[column]}), {},
+            f"{prof.name}: share of {dep.year} imports from exporters with a control in force on {filters.as_of:%d %b %Y}, by mineral (%)",
+            f"{dep.source}. {src}", top=12)))  # fmt: skip
+        slopes = dep.slopes[dep.slopes["mineral"].isin(dep.minerals[:8])]
+        if not slopes.empty:
+            charts.append(("How its dependency changed", figures.slope_figure(
+                slopes, "controlled_share", "Imports from controlled exporters (%)",
+                f"{prof.name}: share of imports from controlled exporters, {dep.since} and {dep.year}",
+                f"{dep.source}. {src}")))  # fmt: skip
     numbers = [
         ("Minerals with 5% or more of world output", str(len(prof.producer))),
         ("Export controls it imposed", str(len(prof.imposed))),
         ("Controls by others naming it", str(int((prof.targeted["scope"] == "named").sum()))),
         ("Deals it joined", str(len(prof.deals))),
     ]
+    if not dep.table.empty:
+        over_half = int((dep.table[column] > 50).sum())
+        numbers.append((f"Minerals with over half of {dep.year} imports from controlled exporters",
+                        str(over_half)))  # fmt: skip
     empty = f"No deal or export-control event involving {prof.name} matches these filters."
     title = f"{prof.name}: minerals, export controls and deals"
-    return _topic_briefing(pkg, filters, title, numbers, charts, events, empty)
+    doc = _topic_briefing(pkg, filters, title, numbers, charts, events, empty)
+    if not dep.table.empty:
+        doc.sources.append(views.trade_citation(pkg))
+    return doc
 
 
 def scenario_briefing(

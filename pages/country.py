@@ -6,7 +6,7 @@ import pydeck as pdk
 import streamlit as st
 
 from analysis.briefing import country_briefing
-from analysis.figures import shares_figure
+from analysis.figures import shares_figure, slope_figure
 from analysis.sources import edition_label, supply_source
 from analysis.views import latest_production, latest_year
 from pages.shared import (
@@ -98,6 +98,26 @@ st.dataframe(
     width="stretch",
     column_config=link,
 )
+dep = view("country_dependency", pkg, iso3, filters)
+st.subheader(f"What {dep.name} depends on: imports by mineral, {dep.year}")
+st.caption(dep.note)
+if dep.table.empty:
+    st.info(
+        f"BACI records no imports by {dep.name} of the mineral products tracked.",
+        icon=":material/info:",
+    )
+else:
+    st.dataframe(dep.table, hide_index=True, width="stretch", column_config={
+        "Mineral page": st.column_config.LinkColumn("Mineral page", display_text="open")})  # fmt: skip
+    st.caption(dep.source)
+    ranked = dep.slopes[dep.slopes["mineral"].isin(dep.minerals[:8])]
+    left, right = st.columns(2)
+    left.plotly_chart(slope_figure(ranked, "controlled_share", "Imports from controlled exporters (%)",
+                                   f"{dep.name}: share of imports from controlled exporters, {dep.since} and {dep.year}",
+                                   dep.source), width="stretch", config=CHART_CONFIG)  # fmt: skip
+    right.plotly_chart(slope_figure(ranked, "hhi", "Import concentration (HHI, 0 to 10 000)",
+                                    f"{dep.name}: import concentration, {dep.since} and {dep.year}",
+                                    dep.source), width="stretch", config=CHART_CONFIG)  # fmt: skip
 if not data.imports.empty:
     st.subheader("As an importer (USGS)")
     st.dataframe(data.imports, hide_index=True, width="stretch")

@@ -10,7 +10,7 @@ from analysis.briefing import scenario_briefing
 from analysis.figures import scenario_figure
 from analysis.metrics import SCENARIO_ASSUMPTIONS
 from analysis.sources import edition_label, supply_source
-from analysis.views import produced_minerals, scenario_rows, stage_title
+from analysis.views import produced_minerals, scenario_rows, stage_title, trade_source_line
 from pages.shared import (
     CHART_CONFIG,
     briefing_buttons,
@@ -51,6 +51,7 @@ with c2:
 with c3:
     cut = url_choice("cut", [10, 25, 50, 75, 100], 100, "Cut (%)")
 result = view("scenario_view", pkg, country, mineral, float(cut), filters.as_of)
+trade_source = trade_source_line(pkg)
 
 st.title(
     f"Scenario: {country_names.get(country, country)} cuts {labels[mineral].lower()} exports by {cut}% from {filters.as_of:%d %B %Y}"
@@ -77,9 +78,19 @@ else:
     left, right = st.columns(2)
     left.subheader("Importers exposed")
     left.dataframe(result["exposed"], hide_index=True, width="stretch")
-    left.caption("Only the United States has ranked import-source data (USGS).")
+    left.caption("United States only: ranked import sources (USGS).")
     right.subheader("Deal partners' output (upper bound)")
     right.dataframe(result["offsets"].round(2), hide_index=True, width="stretch")
+at_stake = view("scenario_importers", pkg, country, mineral, float(cut), filters.as_of)
+st.subheader("Every importer of its exports (trade flows)")
+if at_stake.empty:
+    st.info(f"No BACI trade flows of {labels[mineral].lower()} from {country_names.get(country, country)}.",
+            icon=":material/info:")  # fmt: skip
+else:
+    st.dataframe(at_stake, hide_index=True, width="stretch")
+    st.caption(
+        f"Share at stake = share of the importer's imports from {country_names.get(country, country)} x {cut} %. {trade_source}"
+    )
 st.caption(
     f"Scenario date {filters.as_of:%Y-%m-%d}: change 'Status as of' in the sidebar. Today is {dt.date.today():%Y-%m-%d}."
 )

@@ -19,7 +19,7 @@ def pkg():
 
 def test_every_file_in_data_is_a_described_resource() -> None:
     described = {r["path"] for r in read_descriptor(DATA)["resources"]}
-    present = {p.name for p in DATA.iterdir() if p.suffix in {".csv", ".geojson"}}
+    present = {p.name for p in DATA.iterdir() if p.suffix in {".csv", ".geojson", ".parquet"}}
     assert present == described
 
 
@@ -27,8 +27,13 @@ def test_every_column_is_documented_with_a_type() -> None:
     for res in resources(read_descriptor(DATA)).values():
         if res.get("format") == "geojson":
             continue
-        with open(DATA / res["path"], encoding="utf-8", newline="") as fh:
-            header = next(csv.reader(fh))
+        if res.get("format") == "parquet":
+            import pyarrow.parquet as pq
+
+            header = pq.read_schema(DATA / res["path"]).names
+        else:
+            with open(DATA / res["path"], encoding="utf-8", newline="") as fh:
+                header = next(csv.reader(fh))
         fields = {f["name"]: f for f in res["schema"]["fields"]}
         assert header == list(fields), res["name"]
         for name, spec in fields.items():
