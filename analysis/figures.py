@@ -8,14 +8,20 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.palette import EVENT_TYPE_COLOURS, EVENT_TYPE_SYMBOLS, STATUS_COLOURS
+from analysis.text import escape_html
 
 FONT = "Arial, Helvetica, sans-serif"
 
 
 def source_note(text: str, yshift: int) -> dict:
     """The one-line source under a chart (every chart carries one)."""
-    return {"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": yshift,
+    return {"text": escape_html(text), "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": yshift,
             "showarrow": False, "font": {"size": 11, "color": "#555"}, "xanchor": "left"}  # fmt: skip
+
+
+def _escaped(frame: pd.DataFrame) -> list[list[str]]:
+    """Data text for Plotly's hover (which reads a subset of HTML) with every tag shown as text."""
+    return [[escape_html("" if pd.isna(v) else v) for v in row] for row in frame.to_numpy()]
 
 
 def _lanes(events: pd.DataFrame, lane: str) -> pd.DataFrame:
@@ -63,7 +69,11 @@ def timeline_figure(
                 + status
                 + ": %{base|%Y-%m-%d} to %{customdata[1]}<extra></extra>",
                 customdata=list(
-                    zip(part["event_id"], part["end"].dt.strftime("%Y-%m-%d"), strict=True)
+                    zip(
+                        part["event_id"].map(escape_html),
+                        part["end"].dt.strftime("%Y-%m-%d"),
+                        strict=True,
+                    )
                 ),
                 width=0.5,
             )
@@ -82,10 +92,10 @@ def timeline_figure(
                     "size": 11,
                     "line": {"width": 1, "color": "white"},
                 },
-                name=labels.get(str(etype), str(etype)),
-                customdata=part[
-                    ["event_id", "title", "summary", "source_publisher", "source_url"]
-                ].to_numpy(),
+                name=escape_html(labels.get(str(etype), str(etype))),
+                customdata=_escaped(
+                    part[["event_id", "title", "summary", "source_publisher", "source_url"]]
+                ),
                 hovertemplate=(
                     "<b>%{customdata[1]}</b><br>%{x|%Y-%m-%d}<br>%{customdata[2]}"
                     "<br>Source: %{customdata[3]}<extra>%{customdata[0]}</extra>"
@@ -116,7 +126,7 @@ def timeline_figure(
 
 def _base_layout(fig: go.Figure, title: str, source_line: str, height: int = 420) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0},
+        title={"text": escape_html(title), "x": 0},
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 120},
         font={"family": FONT, "size": 13},
@@ -137,7 +147,7 @@ def shares_figure(
     rows = [*zip(head["country"], head["share"], strict=True)]
     if rest > 0:
         rows.append(("OTHER", rest))
-    labels = [names.get(c, "Other countries" if c == "OTHER" else c) for c, _ in rows]
+    labels = [escape_html(names.get(c, "Other countries" if c == "OTHER" else c)) for c, _ in rows]
     fig = go.Figure(
         go.Bar(
             x=[v for _, v in rows],
@@ -171,9 +181,9 @@ def exposure_figure(
     for i, (label, part) in enumerate(series.groupby("label", sort=True)):
         fig.add_trace(
             go.Scatter(
-                x=part["date"], y=part["exposure"], mode="lines", name=str(label), line={"shape": "hv", "width": 2.5,
+                x=part["date"], y=part["exposure"], mode="lines", name=escape_html(label), line={"shape": "hv", "width": 2.5,
                 "color": OKABE_ITO[i % len(OKABE_ITO)]},
-                hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply<extra>" + str(label) + "</extra>",
+                hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply<extra>" + escape_html(label) + "</extra>",
             )
         )  # fmt: skip
     if not markers.empty:
@@ -185,7 +195,7 @@ def exposure_figure(
                 name="events",
                 marker={"symbol": "triangle-down", "size": 10,
                         "color": [EVENT_TYPE_COLOURS.get(t, "#444") for t in markers["event_type"]]},
-                customdata=markers[["event_id", "title"]].to_numpy(),
+                customdata=_escaped(markers[["event_id", "title"]]),
                 hovertemplate="%{x|%Y-%m-%d}: %{customdata[1]}<extra>%{customdata[0]}</extra>",
             )
         )  # fmt: skip
@@ -211,8 +221,8 @@ def counts_figure(
     fig = go.Figure()
     for key, part in frame.groupby(colour, sort=True):
         fig.add_trace(
-            go.Bar(x=part[x], y=part[y], name=str(key), marker={"color": EVENT_TYPE_COLOURS.get(str(key), "#777")},
-                   hovertemplate="%{x}: %{y}<extra>" + str(key) + "</extra>")
+            go.Bar(x=part[x], y=part[y], name=escape_html(key), marker={"color": EVENT_TYPE_COLOURS.get(str(key), "#777")},
+                   hovertemplate="%{x}: %{y}<extra>" + escape_html(key) + "</extra>")
         )  # fmt: skip
     fig.update_layout(
         barmode="stack",
@@ -225,7 +235,9 @@ def counts_figure(
 
 def scenario_figure(stages: pd.DataFrame, title: str, source_line: str) -> go.Figure:
     """Per stage: world supply lost against the upper bound of what deal partners produce."""
-    labels = [f"{m} · {s}" for m, s in zip(stages["mineral"], stages["stage"], strict=True)]
+    labels = [
+        escape_html(f"{m} · {s}") for m, s in zip(stages["mineral"], stages["stage"], strict=True)
+    ]
     fig = go.Figure(
         [
             go.Bar(name="World supply lost (%)", x=labels, y=stages["supply_lost"], marker={"color": "#D55E00"},

@@ -24,6 +24,8 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from analysis.text import HIDDEN, hidden_problem, markup_problem
+
 DATA_DIR = Path(
     os.environ.get("MINERALS_DATA_DIR") or Path(__file__).resolve().parent.parent / "data"
 )
@@ -39,7 +41,7 @@ def data_dir() -> Path:
     )  # a curated table this large is a mistake, not data
 
 
-_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:|data:text/html", re.IGNORECASE)
+HIDDEN_CHARS = "[" + "".join(HIDDEN) + "]"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
@@ -304,12 +306,17 @@ def _field_rules(
             lambda s, n=n: s.astype(str).str.len() <= n,
             lambda v, _r, n=n: f"is {len(str(v))} characters long, more than {n}",
         )
-    if cons.get("x-plainText"):
+    if spec.get("x-plainText") or cons.get("x-plainText"):
         add(
             "plainText",
-            lambda s: ~s.astype(str).str.contains(_HTML, regex=True),
-            lambda v, _r: "contains HTML or script markup; plain text only",
+            lambda s: s.astype(str).map(markup_problem).isna(),
+            lambda v, _r: f"contains {markup_problem(str(v))}; plain text only",
         )
+    add(
+        "hidden",
+        lambda s: ~s.astype(str).str.contains(HIDDEN_CHARS, regex=True),
+        lambda v, _r: f"contains a hidden character, {hidden_problem(str(v))}; remove it",
+    )
     for bound, op, word in (
         ("minimum", "ge", "below the minimum"),
         ("maximum", "le", "above the maximum"),

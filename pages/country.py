@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis.briefing import country_briefing
 from analysis.figures import shares_figure
+from analysis.text import escape_markdown as md
 from pages.shared import (
     CHART_CONFIG,
     CompactDeck,
@@ -31,7 +32,7 @@ iso3 = url_choice(
 )
 data = view("country_profile", pkg, iso3, filters)
 
-st.title(f"{data.name}: minerals, controls and deals as of {filters.as_of:%d %B %Y}")
+st.title(f"{md(data.name)}: minerals, controls and deals as of {filters.as_of:%d %B %Y}")
 a, b, c, d = st.columns(4)
 a.metric("Minerals with ≥5% of world output", len(data.producer))
 b.metric(
@@ -53,7 +54,7 @@ d.metric("Governance (WGI, 10 = weakest)", governance)
 
 if data.producer.empty:
     st.info(
-        f"{data.name} has no mineral with 5% or more of world production in USGS MCS 2025.",
+        f"{md(data.name)} has no mineral with 5% or more of world production in USGS MCS 2025.",
         icon=":material/info:",
     )
 else:

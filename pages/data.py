@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analysis.text import escape_markdown as md
 from pages.shared import ATTRIBUTION, footer, load, sidebar_filters, view
 
 pkg = load()
@@ -69,7 +70,8 @@ for res in pkg.descriptor["resources"]:
         s["title"] + (f" ({s['path']})" if s.get("path") else "") for s in res.get("sources", [])
     )
     st.markdown(
-        f"- **{res['path']}** — {res.get('title', '')}. Licence: {lic}. Sources: {srcs or 'row by row'}."
+        f"- **{md(res['path'])}** — {md(res.get('title', ''))}. Licence: {md(lic)}. "
+        f"Sources: {md(srcs or 'row by row')}."
     )
 st.caption(ATTRIBUTION)
 

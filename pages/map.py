@@ -107,7 +107,7 @@ deck = CompactDeck(
     initial_view_state=pdk.ViewState(latitude=20, longitude=10, zoom=0.8),
     map_style=map_style(),
     tooltip={
-        "html": "<b>{name}</b> {label}<br/>{title}<br/>{minerals} {date}",
+        "text": "{name} {label}\n{title}\n{minerals} {date}",
         "style": {"fontSize": "12px"},
     },
 )

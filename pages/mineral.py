@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.briefing import mineral_briefing
 from analysis.figures import exposure_figure, shares_figure
+from analysis.text import escape_markdown as md
 from analysis.views import produced_minerals
 from pages.shared import (
     CHART_CONFIG,
@@ -35,21 +36,28 @@ mineral = url_choice(
 data = view("mineral_profile", pkg, mineral, filters)
 country_names = names(pkg)
 
-st.title(f"{data.name}: supply, controls and dependency as of {filters.as_of:%d %B %Y}")
+st.title(f"{md(data.name)}: supply, controls and dependency as of {filters.as_of:%d %B %Y}")
 st.caption(
     "Production shares are USGS MCS 2025 estimates for 2024; processing shares are cited row by row."
 )
 
 if data.stages.empty:
     st.info(
-        f"USGS publishes no country production for {data.name}; see processing shares and events below.",
+        f"USGS publishes no country production for {md(data.name)}; see processing shares and events below.",
         icon=":material/info:",
     )
 else:
     cols = st.columns(min(len(data.stages), 3))
     for col, row in zip(cols * 3, data.stages.itertuples(), strict=False):
-        col.metric(f"{labels.get(row.mineral, row.mineral)} · {row.stage}: top producer {row.top1_country}", f"{row.top1:.1f}%",
-                   help=f"HHI {row.hhi:,.0f} (0..10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}.")  # fmt: skip
+        col.metric(
+            md(
+                f"{labels.get(row.mineral, row.mineral)} · {row.stage}: top producer {row.top1_country}"
+            ),
+            f"{row.top1:.1f}%",
+            help=md(
+                f"HHI {row.hhi:,.0f} (0..10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}."
+            ),
+        )
     chart_cols = st.columns(2)
     for i, (stage, shares) in enumerate(data.shares.items()):
         fig = shares_figure(shares, country_names, f"{stage}: share of world production, 2024",
@@ -115,7 +123,7 @@ with right:
             "HHI_WGI,t after the EU 2017 method, with trade parameters from the controls in force on the as-of date; see Data & methods."
         )
 
-st.subheader(f"Deals covering {data.name.lower()} ({len(data.deals)})")
+st.subheader(f"Deals covering {md(data.name.lower())} ({len(data.deals)})")
 st.dataframe(
     data.deals[["announced", "title", "actor", "counterparts", "event_type", "binding", "source_url"]],
     hide_index=True, width="stretch",
@@ -126,7 +134,10 @@ top = data.stages.sort_values("top1", ascending=False).iloc[0] if not data.stage
 if top is not None:
     st.page_link(
         "pages/scenario.py",
-        label=f"What if {country_names.get(top['top1_country'], top['top1_country'])} cut {data.name.lower()} exports? Open the scenario",
+        label=md(
+            f"What if {country_names.get(top['top1_country'], top['top1_country'])} cut "
+            f"{data.name.lower()} exports? Open the scenario"
+        ),
         icon=":material/science:",
         query_params={"sc_country": top["top1_country"], "sc_mineral": top["mineral"], "cut": "50"},
     )

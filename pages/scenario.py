@@ -9,6 +9,7 @@ import streamlit as st
 from analysis.briefing import scenario_briefing
 from analysis.figures import scenario_figure
 from analysis.metrics import SCENARIO_ASSUMPTIONS
+from analysis.text import escape_markdown as md
 from analysis.views import produced_minerals
 from pages.shared import (
     CHART_CONFIG,
@@ -53,20 +54,24 @@ with c3:
 result = view("scenario_view", pkg, country, mineral, float(cut), filters.as_of)
 
 st.title(
-    f"Scenario: {country_names.get(country, country)} cuts {labels[mineral].lower()} exports by {cut}% from {filters.as_of:%d %B %Y}"
+    md(
+        f"Scenario: {country_names.get(country, country)} cuts {labels[mineral].lower()} exports by {cut}% from {filters.as_of:%d %B %Y}"
+    )
 )
 st.info(SCENARIO_ASSUMPTIONS, icon=":material/rule:")
 stages = result["stages"]
 if stages.empty or stages["country_share"].sum() == 0:
     st.info(
-        f"{country_names.get(country, country)} has no recorded 2024 production of {labels[mineral].lower()}.",
+        md(
+            f"{country_names.get(country, country)} has no recorded 2024 production of {labels[mineral].lower()}."
+        ),
         icon=":material/info:",
     )
 else:
     cols = st.columns(len(stages))
     for col, row in zip(cols, stages.itertuples(), strict=True):
         col.metric(
-            f"{row.stage}: world supply lost",
+            md(f"{row.stage}: world supply lost"),
             f"{row.supply_lost:.1f}%",
             help=f"Deal partners produce at most {row.offset_upper_bound:.1f}% of world output at this stage.",
         )

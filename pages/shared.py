@@ -10,6 +10,7 @@ import streamlit as st
 
 from analysis.filters import PARAMS, Choices, Filters, parse_query, to_query
 from analysis.package import DataPackage, DataPackageError, data_dir, load_package
+from analysis.text import escape_markdown
 
 ATTRIBUTION = (
     "Sources: events as cited row by row (official releases and wire services); production and U.S. "
@@ -37,7 +38,7 @@ def load() -> DataPackage:
     try:
         return _load(str(data_dir()))
     except DataPackageError as exc:
-        lines = "\n".join(f"- `{p}`" for p in exc.problems[:50])
+        lines = "\n".join(f"- {escape_markdown(p)}" for p in exc.problems[:50])
         more = f"\n\n…and {len(exc.problems) - 50} more." if len(exc.problems) > 50 else ""
         st.error(
             f"The data in `data/` does not match its description ({len(exc.problems)} problem(s)). "
