@@ -24,7 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.package import DATA_DIR, DataPackage, DataPackageError, load_package, validate_package
+from analysis.package import (
+    DataPackage,
+    DataPackageError,
+    data_dir,
+    display_dir,
+    load_package,
+    validate_package,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,15 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("validate", help="check every table against data/datapackage.yaml")
-    p.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
+    p.add_argument("data_dir", nargs="?", type=Path, default=None)
 
     p = sub.add_parser("ingest-usgs", help="build production.csv from the USGS world-data release")
     p.add_argument("release", type=Path)
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("ingest-usgs-imports", help="build import_reliance.csv from USGS Fig. 2")
     p.add_argument("release", type=Path)
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("ingest-reference", help="build countries, shapes and EU CRM tables")
     p.add_argument(
@@ -62,25 +69,25 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="folder holding natural_earth/, wgi/, country_centroids/, eu_crm_2023/",
     )
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("status", help="every measure with its status on a date")
     p.add_argument("--as-of", type=_date, required=True)
     _output_flags(p)
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("concentration", help="country shares, HHI, top-1 and top-3 for one mineral")
     p.add_argument("--mineral", required=True)
     p.add_argument("--stage", required=True)
     p.add_argument("--year", type=int, required=True)
     _output_flags(p)
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("exposure", help="share of world supply behind export controls in force")
     p.add_argument("--mineral", required=True)
     p.add_argument("--as-of", type=_date, required=True)
     _output_flags(p)
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("scenario", help="what if a country cuts exports of a mineral")
     p.add_argument("--country", required=True)
@@ -88,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cut", type=float, required=True, help="percentage cut, 0..100")
     p.add_argument("--as-of", type=_date, default=pd.Timestamp.today().normalize())
     _output_flags(p)
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("brief", help="write a sourced briefing (PowerPoint or PDF)")
     topic = p.add_mutually_exclusive_group(required=True)
@@ -97,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     topic.add_argument("--scenario", help="COUNTRY,MINERAL,CUT_PCT, e.g. CHN,gallium,50")
     p.add_argument("--as-of", type=_date, default=pd.Timestamp.today().normalize())
     p.add_argument("--out", type=Path, required=True, help="a .pptx or .pdf path")
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
     return parser
 
 
@@ -134,7 +141,20 @@ def _emit(frame: pd.DataFrame, args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure is one line on stderr and an exit code, never a traceback."""
     args = build_parser().parse_args(argv)
+    if getattr(args, "data_dir", None) is None:
+        args.data_dir = data_dir()
+    try:
+        return _run(args)
+    except (OSError, UnicodeDecodeError) as exc:
+        where = getattr(exc, "filename", None) or display_dir(args.data_dir)
+        reason = getattr(exc, "strerror", None) or str(exc)
+        print(f"python -m analysis {args.command}: error: {where}: {reason}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     cmd = args.command
     if cmd == "validate":
         problems = validate_package(args.data_dir)
@@ -143,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problems:
             print(f"{len(problems)} problem(s) found", file=sys.stderr)
             return 1
-        print(f"{args.data_dir}: all tables valid")
+        print(f"{display_dir(args.data_dir)}: all tables valid")
         return 0
     if cmd in {"ingest-usgs", "ingest-usgs-imports", "ingest-reference"}:
         return _ingest(args)

@@ -18,14 +18,13 @@ as the characters it contains, never interpreted.
 >>> hidden_problem("abc\u202edef")
 'right-to-left override (U+202E) at character 4'
 >>> escape_markdown("**bold** [x](y) $1$")
-'\\\\*\\\\*bold\\\\*\\\\* \\\\[x\\\\]\\\\(y\\\\) \\\\$1\\\\$'
+'\\\\*\\\\*bold\\\\*\\\\* \\\\[x\\\\](y) \\\\$1\\\\$'
 """
 
 from __future__ import annotations
 
 import html
 import re
-import string
 import unicodedata
 from urllib.parse import unquote
 
@@ -143,17 +142,25 @@ def hidden_problem(text: str) -> str | None:
     return f"{HIDDEN[ch]} (U+{ord(ch):04X}) at character {m.start() + 1}"
 
 
-_MD_SPECIAL = set(string.punctuation)
+# What Markdown (with Streamlit's colour and icon directives, GFM tables and strikethrough, and
+# LaTeX) reads inside a line; "&" so that an entity is shown, not decoded.
+MD_SPECIAL = frozenset("\\`*_[]<>$:~|!&#{}")
+# What only counts at the start of a line (lists, headings, quotes, setext underlines).
+MD_LEADING = frozenset("-+.=")
 
 
 def escape_markdown(text: object) -> str:
-    """``text`` with every ASCII punctuation character backslash-escaped, so Markdown shows it as is.
+    """``text`` with every Markdown-significant character backslash-escaped, so it shows as is.
 
     Newlines become spaces (a data value never starts a new block); hidden characters are dropped.
     """
     value = _HIDDEN_RE.sub("", unicodedata.normalize("NFC", str(text)))
     value = " ".join(value.splitlines())
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in value)
+    out = "".join("\\" + ch if ch in MD_SPECIAL else ch for ch in value)
+    numbered = re.match(r"\d{1,9}(?=[.)])", out)
+    if numbered:  # "1. " or "1) " would start an ordered list
+        return out[: numbered.end()] + "\\" + out[numbered.end() :]
+    return "\\" + out if out[:1] in MD_LEADING else out
 
 
 def escape_html(text: object) -> str:

@@ -9,7 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from analysis.filters import PARAMS, Choices, Filters, parse_query, to_query
-from analysis.package import DataPackage, DataPackageError, data_dir, load_package
+from analysis.package import (
+    DataPackage,
+    DataPackageError,
+    data_dir,
+    display_dir,
+    load_package,
+)
 from analysis.text import escape_markdown
 
 ATTRIBUTION = (
@@ -35,17 +41,24 @@ def _load(data_dir: str) -> DataPackage:
 
 def load() -> DataPackage:
     """The validated data package; on invalid data, an error banner and the page stops."""
+    folder = data_dir()
     try:
-        return _load(str(data_dir()))
+        return _load(str(folder))
     except DataPackageError as exc:
         lines = "\n".join(f"- {escape_markdown(p)}" for p in exc.problems[:50])
         more = f"\n\n…and {len(exc.problems) - 50} more." if len(exc.problems) > 50 else ""
         st.error(
-            f"The data in `data/` does not match its description ({len(exc.problems)} problem(s)). "
-            f"Run `python -m analysis validate` for the full list.\n\n{lines}{more}"
+            f"The data in {escape_markdown(display_dir(folder))} does not match its description "
+            f"({len(exc.problems)} problem(s)). Run python -m analysis validate for the full "
+            f"list.\n\n{lines}{more}"
         )
-        st.stop()
-        raise  # unreachable: st.stop() raises
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # not a traceback on the page
+        st.error(
+            f"The data in {escape_markdown(display_dir(folder))} could not be read: "
+            f"{escape_markdown(exc)}"
+        )
+    st.stop()
+    raise AssertionError("unreachable: st.stop() raises")
 
 
 @st.cache_data

@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.text import HIDDEN, escape_html, escape_markdown, hidden_problem, markup_problem
+from analysis.text import (
+    HIDDEN,
+    MD_SPECIAL,
+    escape_html,
+    escape_markdown,
+    hidden_problem,
+    markup_problem,
+)
 
 PLAIN = st.text(alphabet=st.characters(categories=("L", "N", "Zs")), max_size=60)
 TAGS = ["<script>", "<img src=x>", "</b>", "<svg onload=1>", "<!-- x -->", "<a href=y>"]
@@ -85,8 +92,15 @@ def test_escaped_html_has_no_tag_and_no_hidden_character(text: str) -> None:
 
 
 @given(st.text(max_size=80))
-def test_escaped_markdown_has_every_punctuation_escaped(text: str) -> None:
+def test_escaped_markdown_escapes_every_markdown_character(text: str) -> None:
     out = escape_markdown(text)
     assert "\n" not in out and hidden_problem(out) is None
-    # every ASCII punctuation character is preceded by a backslash (which is itself escaped)
-    assert re.fullmatch(r"(?:\\[!-/:-@\[-`{-~]|[^!-/:-@\[-`{-~])*", out), out
+    i = 0
+    while i < len(out):  # every special character comes after a backslash, every backslash escapes
+        if out[i] == "\\":
+            assert i + 1 < len(out) and out[i + 1] in MD_SPECIAL | set("-+.=)"), out
+            i += 2
+        else:
+            assert out[i] not in MD_SPECIAL, out
+            i += 1
+    assert not re.match(r"[-+=.]|\d+[.)]", out), "no list, heading or rule at the start"

@@ -75,7 +75,7 @@ def test_real_data_is_valid() -> None:
         ),
         (
             {"summary": "<script>alert(1)</script>"},
-            "data/events.csv:2: summary: contains HTML or script markup; plain text only",
+            "data/events.csv:2: summary: contains HTML tag '<script' at character 1; plain text only",
         ),
     ],
 )
