@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -146,11 +146,6 @@ def to_query(filters: Filters, choices: Choices) -> dict[str, str]:
         if value != default:
             out[name] = value.isoformat()
     return out
-
-
-def with_values(filters: Filters, **changes: object) -> Filters:
-    """A copy of ``filters`` with some fields changed."""
-    return replace(filters, **changes)  # type: ignore[arg-type]
 
 
 def mineral_family(minerals: pd.DataFrame, selected: Iterable[str]) -> set[str]:

@@ -405,40 +405,6 @@ def active_deals(
     return events[is_in(events["event_type"], deal_types) & live.to_numpy(dtype=bool)]
 
 
-def deal_network(
-    events: pd.DataFrame, event_types: pd.DataFrame, blocs: pd.DataFrame, as_of: pd.Timestamp
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Countries as nodes and deals as edges (actor to each counterpart), as of a date.
-
-    Edges: ``source``, ``target``, ``event_id``, ``event_type``, ``minerals``, ``announced``,
-    ``binding``. A bloc counterpart stays a bloc node. Nodes: ``code``, ``deals`` (number of
-    distinct deals), ``partners`` (distinct counterparts), ``minerals`` (ids covered).
-    """
-    deals = active_deals(events, event_types, as_of)
-    edges = deals.assign(target=deals["counterparts"].str.split(";")).explode("target")
-    edges = edges[edges["target"] != edges["actor"]].rename(columns={"actor": "source"})
-    edges = edges[
-        ["source", "target", "event_id", "event_type", "minerals", "announced", "binding"]
-    ]
-    both = pd.concat(
-        [
-            edges.rename(columns={"source": "code", "target": "other"}),
-            edges.rename(columns={"target": "code", "source": "other"}),
-        ]
-    )
-    nodes = both.groupby("code").agg(
-        deals=("event_id", "nunique"),
-        partners=("other", "nunique"),
-        minerals=(
-            "minerals",
-            lambda s: ";".join(sorted({m for v in s for m in str(v).split(";")})),
-        ),
-    )
-    return nodes.reset_index().sort_values("deals", ascending=False).reset_index(
-        drop=True
-    ), edges.reset_index(drop=True)
-
-
 def importer_dependency(
     imports: pd.DataFrame,
     events: pd.DataFrame,

@@ -286,9 +286,7 @@ def _valid_integer(s: pd.Series) -> pd.Series:
     return s.astype(str).str.fullmatch(r"[+-]?\d+")
 
 
-def _field_rules(
-    spec: dict[str, Any], lookups: dict[str, set[str]], resource_name: str
-) -> list[_Rule]:
+def _field_rules(spec: dict[str, Any], lookups: dict[str, set[str]]) -> list[_Rule]:
     """The pandera checks for one Table Schema field, each with its message."""
     rules: list[_Rule] = []
     name = spec["name"]
@@ -462,7 +460,7 @@ def validate_table(
     primary = schema.get("primaryKey", [])
     for name, spec in specs.items():
         cons = spec.get("constraints", {}) or {}
-        col_rules = _field_rules(spec, lookups, resource["name"]) + fk_rules.get(name, [])
+        col_rules = _field_rules(spec, lookups) + fk_rules.get(name, [])
         for r in col_rules:
             rules[r.check.name] = r
         required = bool(cons.get("required")) or name in primary
@@ -544,16 +542,6 @@ def _unique_problems(
 
 
 # --------------------------------------------------------------------------- package
-
-
-TABLE_ORDER = ("countries", "blocs", "minerals", "event_types", "events")
-
-
-def read_raw_tables(data_dir: Path = DATA_DIR) -> tuple[dict[str, Any], dict[str, RawTable]]:
-    """Read the descriptor and every CSV resource as text."""
-    data_dir = Path(data_dir)
-    descriptor = read_descriptor(data_dir)
-    return descriptor, _read_tables(descriptor, data_dir)
 
 
 def _read_tables(descriptor: dict[str, Any], data_dir: Path) -> dict[str, RawTable]:

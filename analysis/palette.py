@@ -18,7 +18,6 @@ TOL_MUTED = [
     "#DDDDDD",
 ]
 
-CATEGORY_COLOURS = {"deal": "#0072B2", "control": "#D55E00", "lifecycle": "#6F6F6F"}
 
 EVENT_TYPE_COLOURS = {
     "deal_agreement": "#003F7F",

@@ -216,20 +216,6 @@ def status_grid(
     return _frame(ix, np.repeat(measures, len(days)), np.tile(days, len(measures)))
 
 
-def status_pairs(
-    events: pd.DataFrame, event_types: pd.DataFrame, pairs: pd.DataFrame
-) -> pd.DataFrame:
-    """Status of given (measure, date) pairs: ``pairs`` has columns ``event_id`` and ``date``.
-
-    Pairs whose ``event_id`` is not a control measure are left out; the others keep their order.
-    """
-    ix = EventIndex.build(events, event_types)
-    pos = pd.Index(ix.ids).get_indexer(pairs["event_id"].to_numpy(dtype=object))
-    keep = pos >= 0
-    keep[keep] = ix.control[pos[keep]]
-    return _frame(ix, pos[keep], to_ns(pairs["date"])[keep])
-
-
 def measure_status(
     events: pd.DataFrame, event_types: pd.DataFrame, as_of: pd.Timestamp
 ) -> pd.DataFrame:

@@ -94,7 +94,7 @@ def markup_problem(text: str) -> str | None:
         return None
     for how, value in _decoded(text):
         written = f" (written with {how})" if how else ""
-        at = f" at character {_position(text, value)}" if how else ""
+        at = f" at character {_position(text)}" if how else ""
         m = _TAG.search(value)
         if m:
             tag = "<!" if m.group(1) == "!" else "<" + m.group(1).lower()
@@ -103,7 +103,7 @@ def markup_problem(text: str) -> str | None:
         m = _SCRIPT_URL.search(squeezed)
         if m:
             scheme = m.group(0).lower().replace(" ", "")
-            pos = _position(text, value) if how else _unsqueezed(value, m.start()) + 1
+            pos = _position(text) if how else _unsqueezed(value, m.start()) + 1
             return f"script URL '{scheme}'{written} at character {pos}"
         if not how:
             m = _MD_LINK.search(value) or _MD_IMAGE.search(value)
@@ -116,7 +116,7 @@ def markup_problem(text: str) -> str | None:
     return None
 
 
-def _position(original: str, decoded: str) -> int:
+def _position(original: str) -> int:
     """The first character where an encoded form starts (1-based)."""
     starts = [m.start() for m in (_ENTITY.search(original), _PERCENT.search(original)) if m]
     return (min(starts) if starts else 0) + 1

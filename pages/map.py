@@ -58,13 +58,6 @@ def hex_rgb(colour: str, alpha: int = 200) -> list[int]:
     return [int(colour[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
-def _coarse(coords):
-    """Coordinates to 0.5 degree for the browser: enough for a world map, a fraction of the bytes."""
-    if isinstance(coords[0], (int, float)):
-        return [round(coords[0] * 2) / 2, round(coords[1] * 2) / 2]
-    return [_coarse(c) for c in coords]
-
-
 values = data.countries.set_index("iso3")["value"]
 top = float(values.max()) if values.notna().any() else 1.0
 shapes = country_shapes(str(pkg.path("country_shapes")), pkg.version)

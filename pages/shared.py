@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from analysis.filters import PARAMS, Choices, Filters, parse_query, to_query
@@ -181,10 +180,6 @@ def empty_explanation(filters: Filters) -> None:
         "Widen the date range or clear a country, mineral or event-type filter.",
         icon=":material/filter_alt_off:",
     )
-
-
-def as_timestamp(day: dt.date) -> pd.Timestamp:
-    return pd.Timestamp(day)
 
 
 def url_choice(

@@ -184,6 +184,7 @@ def test_status_json_lists_measures_with_status() -> None:
 def test_every_public_metric_has_a_methodology_section() -> None:
     text = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^### `([a-z_]+)`", text, flags=re.MULTILINE))
+    every: set[str] = set()
     for module in (metrics, status):
         public = {
             n
@@ -191,6 +192,8 @@ def test_every_public_metric_has_a_methodology_section() -> None:
             if f.__module__ == module.__name__ and not n.startswith("_")
         }
         assert public <= documented, f"undocumented in docs/methodology.md: {public - documented}"
+        every |= public
+    assert documented <= every, f"sections for functions that do not exist: {documented - every}"
 
 
 def test_monthly_exposure_from_intervals_equals_the_date_grid(pkg) -> None:
