@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -63,11 +64,17 @@ def _filters_text(filters: Filters) -> str:
     return "; ".join(parts)
 
 
+def _day(value: Any) -> str:
+    """``12 Mar 2025, `` for a date, nothing for a missing one."""
+    return "" if value is None or pd.isna(value) else f"{value:%d %b %Y}, "
+
+
 def _sources(events: pd.DataFrame) -> list[str]:
     rows = events.drop_duplicates("source_url").sort_values("announced")
     cited = [
-        f"{r.source_publisher}, {'' if pd.isna(r.source_date) else f'{r.source_date:%d %b %Y}, '}{r.source_url} (accessed {r.accessed:%d %b %Y})"
-        for r in rows.itertuples()
+        f"{r['source_publisher']}, {_day(r['source_date'])}{r['source_url']} "
+        f"(accessed {r['accessed']:%d %b %Y})"
+        for r in rows.to_dict("records")
     ]
     return cited + DATASET_SOURCES
 
@@ -102,9 +109,14 @@ def _topic_briefing(
     return Briefing(
         title=title,
         subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Dataset v{pkg.version}.",
-        as_of=filters.as_of, version=pkg.version, numbers=numbers, charts=charts,
-        events=_event_rows(events), sources=_sources(events), notes=[] if len(events) else [empty_note],
-    )  # fmt: skip
+        as_of=filters.as_of,
+        version=pkg.version,
+        numbers=numbers,
+        charts=charts,
+        events=_event_rows(events),
+        sources=_sources(events),
+        notes=[] if len(events) else [empty_note],
+    )
 
 
 def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefing:
@@ -122,29 +134,55 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
             )
         )
     for stage, shares in list(prof.shares.items())[:2]:
-        charts.append((f"{stage}: shares of world production, 2024",
-                       figures.shares_figure(shares, names, f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})",
-                                             f"Source: USGS MCS 2025. {src}")))  # fmt: skip
+        charts.append(
+            (
+                f"{stage}: shares of world production, 2024",
+                figures.shares_figure(
+                    shares,
+                    names,
+                    f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})",
+                    f"Source: USGS MCS 2025. {src}",
+                ),
+            )
+        )
     if not prof.exposure_series.empty:
-        charts.append(("Supply behind export controls over time", figures.exposure_figure(
-            prof.exposure_series, prof.events[["announced", "title", "event_type", "event_id"]],
-            f"{prof.name}: world production behind a control in force, to {filters.as_of:%d %b %Y}",
-            f"Source: events dataset; USGS MCS 2025 shares. {src}")))  # fmt: skip
+        charts.append(
+            (
+                "Supply behind export controls over time",
+                figures.exposure_figure(
+                    prof.exposure_series,
+                    prof.events[["announced", "title", "event_type", "event_id"]],
+                    f"{prof.name}: world production behind a control in force, to {filters.as_of:%d %b %Y}",
+                    f"Source: events dataset; USGS MCS 2025 shares. {src}",
+                ),
+            )
+        )
     if prof.shares:
         first = next(iter(prof.shares.values()))
         values = first.set_index("country")["share"]
-        charts.append(("Where it is produced", figures.static_map_figure(
-            _shapes(pkg), values, f"{prof.name}: share of world production by country, 2024 (as of {filters.as_of:%d %b %Y})",
-            f"Source: USGS MCS 2025; shapes Natural Earth. {src}", "share (%)")))  # fmt: skip
+        charts.append(
+            (
+                "Where it is produced",
+                figures.static_map_figure(
+                    _shapes(pkg),
+                    values,
+                    f"{prof.name}: share of world production by country, 2024 (as of {filters.as_of:%d %b %Y})",
+                    f"Source: USGS MCS 2025; shapes Natural Earth. {src}",
+                    "share (%)",
+                ),
+            )
+        )
     if not prof.imports.empty:
-        first = prof.imports.iloc[0]
+        reliance = prof.imports.iloc[0]
         qualifier = (
-            first["reliance_qualifier"] if isinstance(first["reliance_qualifier"], str) else ""
+            reliance["reliance_qualifier"]
+            if isinstance(reliance["reliance_qualifier"], str)
+            else ""
         )
         shown = (
             "net exporter"
             if qualifier == "E"
-            else f"{qualifier}{first['net_import_reliance_pct']:.0f}%"
+            else f"{qualifier}{reliance['net_import_reliance_pct']:.0f}%"
         )
         numbers.append(("U.S. net import reliance, 2024", shown))
     numbers.append(("Events on record", str(len(prof.events) + len(prof.deals))))
@@ -161,18 +199,36 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
     charts: list[tuple[str, go.Figure]] = []
     if not prof.producer.empty:
         frame = prof.producer.assign(country=prof.producer["name"] + " · " + prof.producer["stage"])
-        charts.append(("Minerals where it is a major producer", figures.shares_figure(
-            frame[["country", "share"]], {}, f"{prof.name}: share of world production by mineral, 2024 (as of {filters.as_of:%d %b %Y})",
-            f"Source: USGS MCS 2025. {src}", top=15)))  # fmt: skip
+        charts.append(
+            (
+                "Minerals where it is a major producer",
+                figures.shares_figure(
+                    frame[["country", "share"]],
+                    {},
+                    f"{prof.name}: share of world production by mineral, 2024 (as of {filters.as_of:%d %b %Y})",
+                    f"Source: USGS MCS 2025. {src}",
+                    top=15,
+                ),
+            )
+        )
     partners = (
         prof.partners.set_index("partner")["deals"]
         if not prof.partners.empty
         else pd.Series(dtype=float)
     )
     if len(partners):
-        charts.append(("Deal partners", figures.static_map_figure(
-            _shapes(pkg), partners.astype(float), f"{prof.name}: deals in force by partner country, as of {filters.as_of:%d %b %Y}",
-            f"Source: events dataset; shapes Natural Earth. {src}", "deals")))  # fmt: skip
+        charts.append(
+            (
+                "Deal partners",
+                figures.static_map_figure(
+                    _shapes(pkg),
+                    partners.astype(float),
+                    f"{prof.name}: deals in force by partner country, as of {filters.as_of:%d %b %Y}",
+                    f"Source: events dataset; shapes Natural Earth. {src}",
+                    "deals",
+                ),
+            )
+        )
     events = pd.concat(
         [prof.imposed, prof.targeted[prof.targeted["scope"] == "named"], prof.deals]
     ).drop_duplicates("event_id")
@@ -184,9 +240,21 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
             .rename("n")
             .reset_index()
         )
-        charts.append(("Events per year", figures.counts_figure(
-            counts, "year", "n", "event_type", f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
-            f"Source: events dataset. {src}", "Year announced", "Number of events")))  # fmt: skip
+        charts.append(
+            (
+                "Events per year",
+                figures.counts_figure(
+                    counts,
+                    "year",
+                    "n",
+                    "event_type",
+                    f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
+                    f"Source: events dataset. {src}",
+                    "Year announced",
+                    "Number of events",
+                ),
+            )
+        )
     numbers = [
         ("Minerals with 5% or more of world output", str(len(prof.producer))),
         ("Export controls it imposed", str(len(prof.imposed))),
@@ -209,13 +277,29 @@ def scenario_briefing(
     src = f"Dataset v{pkg.version}"
     charts = []
     if not res["stages"].empty:
-        charts.append(("Supply lost and partners' output", figures.scenario_figure(
-            res["stages"], f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output (as of {filters.as_of:%d %b %Y})",
-            f"Source: USGS MCS 2025 shares; deals from the events dataset. {src}")))  # fmt: skip
+        charts.append(
+            (
+                "Supply lost and partners' output",
+                figures.scenario_figure(
+                    res["stages"],
+                    f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output (as of {filters.as_of:%d %b %Y})",
+                    f"Source: USGS MCS 2025 shares; deals from the events dataset. {src}",
+                ),
+            )
+        )
     prof = views.mineral_profile(pkg, mineral, replace(filters, countries=()))
     for stage, shares in list(prof.shares.items())[:1]:
-        charts.append(("Who else produces it", figures.shares_figure(
-            shares, names, f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})", f"Source: USGS MCS 2025. {src}")))  # fmt: skip
+        charts.append(
+            (
+                "Who else produces it",
+                figures.shares_figure(
+                    shares,
+                    names,
+                    f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})",
+                    f"Source: USGS MCS 2025. {src}",
+                ),
+            )
+        )
     numbers = [
         (f"{r.stage}: world supply lost", f"{r.supply_lost:.1f}%")
         for r in res["stages"].itertuples()
@@ -228,9 +312,14 @@ def scenario_briefing(
     return Briefing(
         title=f"Scenario: {who} cuts {label.lower()} exports by {cut:g}%",
         subtitle=f"From {filters.as_of:%d %B %Y}. Dataset v{pkg.version}.",
-        as_of=filters.as_of, version=pkg.version, numbers=numbers or [("Supply lost", "no recorded production")],
-        charts=charts, events=_event_rows(events), sources=_sources(events), notes=[SCENARIO_ASSUMPTIONS],
-    )  # fmt: skip
+        as_of=filters.as_of,
+        version=pkg.version,
+        numbers=numbers or [("Supply lost", "no recorded production")],
+        charts=charts,
+        events=_event_rows(events),
+        sources=_sources(events),
+        notes=[SCENARIO_ASSUMPTIONS],
+    )
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
@@ -35,7 +36,7 @@ from analysis.package import (
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no traceback
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no traceback
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
@@ -238,9 +239,17 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
         if not 0 <= args.cut <= 100:
             raise UsageError(f"--cut {args.cut} is outside 0..100")
         res = metrics.scenario(
-            prod, package["import_reliance"], package["events"], package["event_types"], package["blocs"],
-            package["minerals"], args.country, args.mineral, args.cut, args.as_of,
-        )  # fmt: skip
+            prod,
+            package["import_reliance"],
+            package["events"],
+            package["event_types"],
+            package["blocs"],
+            package["minerals"],
+            args.country,
+            args.mineral,
+            args.cut,
+            args.as_of,
+        )
         if args.json:
             doc = {k: json.loads(v.to_json(orient="records")) for k, v in res.items()}
             doc["assumptions"] = metrics.SCENARIO_ASSUMPTIONS

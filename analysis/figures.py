@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,8 +17,17 @@ FONT = "Arial, Helvetica, sans-serif"
 
 def source_note(text: str, yshift: int) -> dict:
     """The one-line source under a chart (every chart carries one)."""
-    return {"text": escape_html(text), "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": yshift,
-            "showarrow": False, "font": {"size": 11, "color": "#555"}, "xanchor": "left"}  # fmt: skip
+    return {
+        "text": escape_html(text),
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 0,
+        "yshift": yshift,
+        "showarrow": False,
+        "font": {"size": 11, "color": "#555"},
+        "xanchor": "left",
+    }
 
 
 def _escaped(frame: pd.DataFrame) -> list[list[str]]:
@@ -136,7 +147,7 @@ def _base_layout(fig: go.Figure, title: str, source_line: str, height: int = 420
 
 
 def shares_figure(
-    shares: pd.DataFrame, names: dict[str, str], title: str, source_line: str, top: int = 10
+    shares: pd.DataFrame, names: Mapping[Any, str], title: str, source_line: str, top: int = 10
 ) -> go.Figure:
     """Horizontal bars of country shares (%) with OTHER at the bottom; one colour per country."""
     from analysis.palette import country_colour
@@ -181,11 +192,16 @@ def exposure_figure(
     for i, (label, part) in enumerate(series.groupby("label", sort=True)):
         fig.add_trace(
             go.Scatter(
-                x=part["date"], y=part["exposure"], mode="lines", name=escape_html(label), line={"shape": "hv", "width": 2.5,
-                "color": OKABE_ITO[i % len(OKABE_ITO)]},
-                hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply<extra>" + escape_html(label) + "</extra>",
+                x=part["date"],
+                y=part["exposure"],
+                mode="lines",
+                name=escape_html(label),
+                line={"shape": "hv", "width": 2.5, "color": OKABE_ITO[i % len(OKABE_ITO)]},
+                hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply<extra>"
+                + escape_html(label)
+                + "</extra>",
             )
-        )  # fmt: skip
+        )
     if not markers.empty:
         fig.add_trace(
             go.Scatter(
@@ -193,12 +209,15 @@ def exposure_figure(
                 y=[102] * len(markers),
                 mode="markers",
                 name="events",
-                marker={"symbol": "triangle-down", "size": 10,
-                        "color": [EVENT_TYPE_COLOURS.get(t, "#444") for t in markers["event_type"]]},
+                marker={
+                    "symbol": "triangle-down",
+                    "size": 10,
+                    "color": [EVENT_TYPE_COLOURS.get(t, "#444") for t in markers["event_type"]],
+                },
                 customdata=_escaped(markers[["event_id", "title"]]),
                 hovertemplate="%{x|%Y-%m-%d}: %{customdata[1]}<extra>%{customdata[0]}</extra>",
             )
-        )  # fmt: skip
+        )
     fig.update_layout(
         xaxis={"title": "Date", "type": "date"},
         yaxis={"title": "World production behind a control in force (%)", "range": [0, 106]},
@@ -221,9 +240,14 @@ def counts_figure(
     fig = go.Figure()
     for key, part in frame.groupby(colour, sort=True):
         fig.add_trace(
-            go.Bar(x=part[x], y=part[y], name=escape_html(key), marker={"color": EVENT_TYPE_COLOURS.get(str(key), "#777")},
-                   hovertemplate="%{x}: %{y}<extra>" + escape_html(key) + "</extra>")
-        )  # fmt: skip
+            go.Bar(
+                x=part[x],
+                y=part[y],
+                name=escape_html(key),
+                marker={"color": EVENT_TYPE_COLOURS.get(str(key), "#777")},
+                hovertemplate="%{x}: %{y}<extra>" + escape_html(key) + "</extra>",
+            )
+        )
     fig.update_layout(
         barmode="stack",
         xaxis={"title": x_title},
@@ -240,14 +264,28 @@ def scenario_figure(stages: pd.DataFrame, title: str, source_line: str) -> go.Fi
     ]
     fig = go.Figure(
         [
-            go.Bar(name="World supply lost (%)", x=labels, y=stages["supply_lost"], marker={"color": "#D55E00"},
-                   hovertemplate="%{x}: %{y:.1f}% of world supply lost<extra></extra>"),
-            go.Bar(name="Deal partners' output, upper bound (%)", x=labels, y=stages["offset_upper_bound"],
-                   marker={"color": "#0072B2"}, hovertemplate="%{x}: partners produce %{y:.1f}% of world<extra></extra>"),
+            go.Bar(
+                name="World supply lost (%)",
+                x=labels,
+                y=stages["supply_lost"],
+                marker={"color": "#D55E00"},
+                hovertemplate="%{x}: %{y:.1f}% of world supply lost<extra></extra>",
+            ),
+            go.Bar(
+                name="Deal partners' output, upper bound (%)",
+                x=labels,
+                y=stages["offset_upper_bound"],
+                marker={"color": "#0072B2"},
+                hovertemplate="%{x}: partners produce %{y:.1f}% of world<extra></extra>",
+            ),
         ]
-    )  # fmt: skip
-    fig.update_layout(barmode="group", yaxis={"title": "Share of world production (%)", "range": [0, 105]},
-                      xaxis={"title": "Mineral and stage"}, legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    )
+    fig.update_layout(
+        barmode="group",
+        yaxis={"title": "Share of world production (%)", "range": [0, 105]},
+        xaxis={"title": "Mineral and stage"},
+        legend={"orientation": "h", "y": -0.2},
+    )
     return _base_layout(fig, title, source_line)
 
 
@@ -290,8 +328,18 @@ def static_map_figure(
     ) + (["no data"] if "no data" in groups else [])
     for key in order:
         xs, ys, colour = groups[key]
-        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
-                                 line={"color": "white", "width": 0.4}, name=key, hoverinfo="skip"))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                fill="toself",
+                fillcolor=colour,
+                mode="lines",
+                line={"color": "white", "width": 0.4},
+                name=key,
+                hoverinfo="skip",
+            )
+        )
     fig.update_layout(
         xaxis={"visible": False, "range": [-170, 190]},
         yaxis={"visible": False, "range": [-58, 85], "scaleanchor": "x"},

@@ -181,8 +181,8 @@ def filter_events(
     * dates: announced within ``start``..``end``.
     """
     announced = events["announced"]
-    mask = (announced >= pd.Timestamp(filters.start)) & (announced <= pd.Timestamp(filters.end))
-    mask = mask.to_numpy(dtype=bool, na_value=False).copy()
+    in_range = (announced >= pd.Timestamp(filters.start)) & (announced <= pd.Timestamp(filters.end))
+    mask = in_range.to_numpy(dtype=bool, na_value=False).copy()
     if filters.types:
         mask &= is_in(events["event_type"], filters.types)
     if filters.minerals:

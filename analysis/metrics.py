@@ -488,8 +488,16 @@ def scenario(
     for (m, stage, basis), part in sh.groupby(["mineral", "stage", "basis"]):
         share = float(part.loc[part["country"] == country, "share"].sum())
         offset = float(part.loc[part["country"].isin(partners), "share"].sum())
-        rows.append({"mineral": m, "stage": stage, "basis": basis, "country_share": share,
-                     "supply_lost": share * cut_pct / 100, "offset_upper_bound": min(offset, 100.0)})  # fmt: skip
+        rows.append(
+            {
+                "mineral": m,
+                "stage": stage,
+                "basis": basis,
+                "country_share": share,
+                "supply_lost": share * cut_pct / 100,
+                "offset_upper_bound": min(offset, 100.0),
+            }
+        )
     stages = pd.DataFrame(
         rows,
         columns=["mineral", "stage", "basis", "country_share", "supply_lost", "offset_upper_bound"],

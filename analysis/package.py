@@ -319,26 +319,29 @@ def _field_rules(spec: dict[str, Any], lookups: dict[str, set[str]]) -> list[_Ru
             lambda v, _r: f"'{v}' is not an http(s) URL",
         )
     if "pattern" in cons:
-        pattern = cons["pattern"]
-        ok = lambda s, p=pattern: s.astype(str).str.fullmatch(p).fillna(False)
+        pattern = str(cons["pattern"])
+
+        def matches(s: pd.Series) -> pd.Series:
+            return s.astype(str).str.fullmatch(pattern).fillna(False)
+
         add(
             "pattern",
-            ok,
-            lambda v, _r, ok=ok: f"{_bad_items(v, delim, ok)} does not match {pattern}",
+            matches,
+            lambda v, _r: f"{_bad_items(v, delim, matches)} does not match {pattern}",
         )
     if "enum" in cons:
         allowed = [str(a) for a in cons["enum"]]
         add(
             "enum",
-            lambda s, a=allowed: s.astype(str).isin(a),
-            lambda v, _r, a=allowed: f"'{v}' is not one of: {', '.join(a)}",
+            lambda s: s.astype(str).isin(allowed),
+            lambda v, _r: f"'{v}' is not one of: {', '.join(allowed)}",
         )
     if "maxLength" in cons:
         n = int(cons["maxLength"])
         add(
             "maxLength",
-            lambda s, n=n: s.astype(str).str.len() <= n,
-            lambda v, _r, n=n: f"is {len(str(v))} characters long, more than {n}",
+            lambda s: s.astype(str).str.len() <= n,
+            lambda v, _r: f"is {len(str(v))} characters long, more than {n}",
         )
     if spec.get("x-plainText") or cons.get("x-plainText"):
         add(
@@ -357,30 +360,37 @@ def _field_rules(spec: dict[str, Any], lookups: dict[str, set[str]]) -> list[_Ru
     ):
         if bound not in cons:
             continue
-        limit = cons[bound]
-        if ftype == "date":
-            lim = pd.Timestamp(limit)
-            conv = lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
-        else:
-            lim = float(limit)
-            conv = lambda s: pd.to_numeric(s, errors="coerce")
-
-        def ok(s: pd.Series, conv=conv, lim=lim, op=op) -> pd.Series:
-            values = conv(s)
-            return values.isna() | getattr(values, op)(lim)
-
-        add(bound, ok, lambda v, _r, word=word, limit=limit: f"'{v}' is {word} {limit}")
-    refs = [spec["x-reference"]] if "x-reference" in spec else []
-    for ref in refs:
-        if any(res not in lookups for res in ref["resources"]):
-            continue  # a table that could not be read: its own problem is reported, not every use
+        add(bound, _bound_check(ftype, op, cons[bound]), _bound_message(word, cons[bound]))
+    ref = spec.get("x-reference")
+    # A table that could not be read is reported on its own, not at every use of its codes.
+    if ref and all(res in lookups for res in ref["resources"]):
         allowed_set: set[str] = set(ref.get("extra", []))
         for res in ref["resources"]:
             allowed_set |= lookups[res]
-        ok = lambda s, a=allowed_set: s.astype(str).isin(a)
-        msg = ref.get("message", "is not a known code")
-        add("reference", ok, lambda v, _r, ok=ok, msg=msg: f"{_bad_items(v, delim, ok)} {msg}")
+        msg = str(ref.get("message", "is not a known code"))
+
+        def known(s: pd.Series) -> pd.Series:
+            return s.astype(str).isin(allowed_set)
+
+        add("reference", known, lambda v, _r: f"{_bad_items(v, delim, known)} {msg}")
     return rules
+
+
+def _bound_check(ftype: str, op: str, limit: Any) -> Callable[[pd.Series], pd.Series]:
+    """Values at or inside ``limit`` (``op`` is ``ge`` or ``le``); what does not parse passes here."""
+
+    def ok(s: pd.Series) -> pd.Series:
+        if ftype == "date":
+            values = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+            return values.isna() | getattr(values, op)(pd.Timestamp(limit))
+        numbers = pd.to_numeric(s, errors="coerce")
+        return numbers.isna() | getattr(numbers, op)(float(limit))
+
+    return ok
+
+
+def _bound_message(word: str, limit: Any) -> Message:
+    return lambda v, _r: f"'{v}' is {word} {limit}"
 
 
 def _foreign_key_rules(
@@ -462,19 +472,19 @@ def validate_table(
         cons = spec.get("constraints", {}) or {}
         col_rules = _field_rules(spec, lookups) + fk_rules.get(name, [])
         for r in col_rules:
-            rules[r.check.name] = r
+            rules[str(r.check.name)] = r
         required = bool(cons.get("required")) or name in primary
         columns[name] = pa.Column(
             object, checks=[r.check for r in col_rules], nullable=not required, coerce=False
         )
     frame_checks = []
     for col, rule in _order_rules(specs):
-        rules[rule.check.name] = rule
+        rules[str(rule.check.name)] = rule
         frame_checks.append((col, rule.check))
     schema_obj = pa.DataFrameSchema(
         columns, checks=[c for _, c in frame_checks], strict=False, coerce=False
     )
-    order_cols = {rule_check.name: col for col, rule_check in frame_checks}
+    order_cols = {str(rule_check.name): col for col, rule_check in frame_checks}
     frame = table.frame
     problems: list[Problem] = []
     if frame.empty:
@@ -490,7 +500,7 @@ def validate_table(
             idx = int(idx)
             line = int(table.lines.iloc[idx])
             check = str(case.check)
-            row = frame.loc[idx]
+            row = frame.iloc[idx]  # the frame has a RangeIndex: position and label agree
             value = case.failure_case
             if check == "not_nullable":
                 problems.append(Problem(table.path, line, case.column, "missing required value"))
@@ -649,7 +659,6 @@ def _check(data_dir: Path) -> tuple[dict[str, Any], dict[str, RawTable], list[Pr
     tables = _read_tables(descriptor, data_dir)
     lookups = _lookups(descriptor, tables)
     files = {name: Path(t.path).name for name, t in tables.items()}
-    problems: list[Problem] = []
     for res in descriptor["resources"]:
         if res.get("format", "csv") == "geojson":
             path = data_dir / res["path"]

@@ -186,7 +186,7 @@ def _frame(ix: EventIndex, measure: np.ndarray, date: np.ndarray) -> pd.DataFram
         {
             "event_id": ix.ids[measure],
             "date": ns_to_dates(date),
-            "status": pd.Categorical.from_codes(code, categories=STATUSES),
+            "status": pd.Categorical.from_codes(code, categories=pd.Index(STATUSES)),
         }
     )
 

@@ -129,9 +129,15 @@ def _exposure_series(
             columns=["mineral", "stage", "date", "exposure", "exposure_all", "label"]
         )
     ex = metrics.exposure(
-        prod, pkg["events"], pkg["event_types"], pkg["minerals"], dates, LATEST_YEAR,
-        with_controls=False, index=event_index(pkg),
-    )  # fmt: skip
+        prod,
+        pkg["events"],
+        pkg["event_types"],
+        pkg["minerals"],
+        dates,
+        LATEST_YEAR,
+        with_controls=False,
+        index=event_index(pkg),
+    )
     if stage:
         main = ex.groupby("mineral")["stage"].transform(
             lambda s: stage if (s == stage).any() else s.iloc[0]
@@ -219,10 +225,19 @@ def mineral_profile(pkg: DataPackage, mineral: str, filters: Filters) -> Mineral
     name = str(pkg["minerals"].set_index("mineral_id").at[mineral, "name"])
     eu = pkg["eu_crm_2023"][pkg["eu_crm_2023"]["mineral"].isin(family)]
     return MineralProfile(
-        mineral=mineral, name=name, as_of=filters.as_of, stages=conc, shares=per_stage, processing=processing,
-        exposure_series=series, events=events[cats != "deal"], deals=events[cats == "deal"], imports=dep,
-        governance=gov, eu=eu,
-    )  # fmt: skip
+        mineral=mineral,
+        name=name,
+        as_of=filters.as_of,
+        stages=conc,
+        shares=per_stage,
+        processing=processing,
+        exposure_series=series,
+        events=events[cats != "deal"],
+        deals=events[cats == "deal"],
+        imports=dep,
+        governance=gov,
+        eu=eu,
+    )
 
 
 @dataclass
@@ -281,7 +296,7 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
     centroids = pkg["countries"].set_index("iso3")[["lat", "lon", "name"]]
     partners = partners.join(centroids, on="partner").sort_values("deals", ascending=False)
     gov = (
-        pkg["countries"].set_index("iso3").loc[iso3]
+        pkg["countries"].set_index("iso3").loc[[iso3]].iloc[0]
         if iso3 in set(pkg["countries"]["iso3"])
         else None
     )
@@ -357,9 +372,17 @@ def scenario_view(
 ) -> dict[str, pd.DataFrame]:
     """The what-if tables for the scenario page and briefing (see :func:`metrics.scenario`)."""
     return metrics.scenario(
-        latest_production(pkg), pkg["import_reliance"], pkg["events"], pkg["event_types"], pkg["blocs"],
-        pkg["minerals"], country, mineral, cut, pd.Timestamp(as_of),
-    )  # fmt: skip
+        latest_production(pkg),
+        pkg["import_reliance"],
+        pkg["events"],
+        pkg["event_types"],
+        pkg["blocs"],
+        pkg["minerals"],
+        country,
+        mineral,
+        cut,
+        pd.Timestamp(as_of),
+    )
 
 
 def measure_history(pkg: DataPackage, event_ids: list[str], until: dt.date) -> pd.DataFrame:

@@ -59,14 +59,21 @@ if data.producer.empty:
     )
 else:
     frame = data.producer.assign(country=data.producer["name"] + " · " + data.producer["stage"])
-    fig = shares_figure(frame[["country", "share"]], {}, f"{data.name}: share of world production by mineral, 2024",
-                        source_line(pkg, "USGS Mineral Commodity Summaries 2025"), top=15)  # fmt: skip
+    fig = shares_figure(
+        frame[["country", "share"]],
+        {},
+        f"{data.name}: share of world production by mineral, 2024",
+        source_line(pkg, "USGS Mineral Commodity Summaries 2025"),
+        top=15,
+    )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 left, right = st.columns(2)
 cols = ["announced", "status", "title", "minerals", "source_url"]
-link = {"source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-        "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD")}  # fmt: skip
+link = {
+    "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
+    "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
+}
 left.subheader("Export controls it imposed")
 left.dataframe(data.imposed[cols], hide_index=True, width="stretch", column_config=link)
 right.subheader("Controls by others that reach it")
@@ -81,11 +88,21 @@ else:
     home = pkg["countries"].set_index("iso3").loc[data.iso3]
     arcs = data.partners.dropna(subset=["lat"]).assign(src_lat=home["lat"], src_lon=home["lon"])
     layer = pdk.Layer(
-        "ArcLayer", arcs, get_source_position=["src_lon", "src_lat"], get_target_position=["lon", "lat"],
-        get_source_color=[0, 114, 178, 200], get_target_color=[0, 158, 115, 200], get_width="1 + deals", pickable=True,
-    )  # fmt: skip
-    deck = CompactDeck(layers=[layer], initial_view_state=pdk.ViewState(latitude=20, longitude=float(home["lon"]), zoom=0.6),
-                    map_style=map_style(), tooltip={"text": "{name}: {deals} deal(s), latest {latest}"})  # fmt: skip
+        "ArcLayer",
+        arcs,
+        get_source_position=["src_lon", "src_lat"],
+        get_target_position=["lon", "lat"],
+        get_source_color=[0, 114, 178, 200],
+        get_target_color=[0, 158, 115, 200],
+        get_width="1 + deals",
+        pickable=True,
+    )
+    deck = CompactDeck(
+        layers=[layer],
+        initial_view_state=pdk.ViewState(latitude=20, longitude=float(home["lon"]), zoom=0.6),
+        map_style=map_style(),
+        tooltip={"text": "{name}: {deals} deal(s), latest {latest}"},
+    )
     st.pydeck_chart(deck, height=380)
 st.dataframe(
     data.deals[

@@ -41,8 +41,13 @@ st.dataframe(
         "ends": st.column_config.DateColumn("Ends", format="YYYY-MM-DD"),
     },
 )
-st.download_button("Download these events (CSV)", events.to_csv(index=False, date_format="%Y-%m-%d"),
-                   file_name="events_filtered.csv", mime="text/csv", icon=":material/download:")  # fmt: skip
+st.download_button(
+    "Download these events (CSV)",
+    events.to_csv(index=False, date_format="%Y-%m-%d"),
+    file_name="events_filtered.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
 
 st.subheader("Every table")
 cols = st.columns(3)

@@ -83,18 +83,34 @@ for f in shapes["features"]:
     )
 
 layers = [
-    pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, get_fill_color="properties.fill",
-              get_line_color=[255, 255, 255], line_width_min_pixels=0.5, pickable=True, stroked=True, filled=True),
-]  # fmt: skip
+    pdk.Layer(
+        "GeoJsonLayer",
+        {"type": "FeatureCollection", "features": features},
+        get_fill_color="properties.fill",
+        get_line_color=[255, 255, 255],
+        line_width_min_pixels=0.5,
+        pickable=True,
+        stroked=True,
+        filled=True,
+    ),
+]
 if not data.arcs.empty:
     arcs = data.arcs.assign(
         colour=data.arcs["event_type"].map(lambda t: hex_rgb(EVENT_TYPE_COLOURS.get(t, "#0072B2"))),
         date=data.arcs["announced"].dt.strftime("%Y-%m-%d"),
     )
     layers.append(
-        pdk.Layer("ArcLayer", arcs.drop(columns=["announced"]), get_source_position=["lon", "lat"], get_target_position=["lon_t", "lat_t"],
-                  get_source_color="colour", get_target_color="colour", get_width=2, pickable=True)
-    )  # fmt: skip
+        pdk.Layer(
+            "ArcLayer",
+            arcs.drop(columns=["announced"]),
+            get_source_position=["lon", "lat"],
+            get_target_position=["lon_t", "lat_t"],
+            get_source_color="colour",
+            get_target_color="colour",
+            get_width=2,
+            pickable=True,
+        )
+    )
 deck = CompactDeck(
     layers=layers,
     initial_view_state=pdk.ViewState(latitude=20, longitude=10, zoom=0.8),

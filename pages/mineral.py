@@ -60,25 +60,44 @@ else:
         )
     chart_cols = st.columns(2)
     for i, (stage, shares) in enumerate(data.shares.items()):
-        fig = shares_figure(shares, country_names, f"{stage}: share of world production, 2024",
-                            source_line(pkg, "USGS Mineral Commodity Summaries 2025 (public domain)"))  # fmt: skip
+        fig = shares_figure(
+            shares,
+            country_names,
+            f"{stage}: share of world production, 2024",
+            source_line(pkg, "USGS Mineral Commodity Summaries 2025 (public domain)"),
+        )
         chart_cols[i % 2].plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 if not data.processing.empty:
     st.subheader("Processing and refining shares (cited per row)")
     st.dataframe(
-        data.processing[["stage", "year", "country", "share_pct", "qualifier", "scope", "source_publisher", "source_url"]],
-        hide_index=True, width="stretch",
-        column_config={"source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-                       "share_pct": st.column_config.NumberColumn("Share (%)", format="%.1f")},
-    )  # fmt: skip
+        data.processing[
+            [
+                "stage",
+                "year",
+                "country",
+                "share_pct",
+                "qualifier",
+                "scope",
+                "source_publisher",
+                "source_url",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
+            "share_pct": st.column_config.NumberColumn("Share (%)", format="%.1f"),
+        },
+    )
 
 if not data.exposure_series.empty:
     fig = exposure_figure(
-        data.exposure_series, data.events[["announced", "title", "event_type", "event_id"]],
+        data.exposure_series,
+        data.events[["announced", "title", "event_type", "event_id"]],
         f"{data.name}: world production behind an export control in force, to {filters.as_of:%d %b %Y}",
         source_line(pkg, "events dataset; USGS MCS 2025 shares for 2024 held fixed"),
-    )  # fmt: skip
+    )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 left, right = st.columns(2)
@@ -95,10 +114,13 @@ with left:
         )
         st.dataframe(
             data.imports[["commodity", "source_rank", "source_country", "controlled", "partner"]],
-            hide_index=True, width="stretch",
-            column_config={"controlled": st.column_config.CheckboxColumn("Control in force"),
-                           "partner": st.column_config.CheckboxColumn("U.S. deal partner")},
-        )  # fmt: skip
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "controlled": st.column_config.CheckboxColumn("Control in force"),
+                "partner": st.column_config.CheckboxColumn("U.S. deal partner"),
+            },
+        )
 with right:
     st.subheader("Governance-weighted supply risk")
     if data.governance.empty:
@@ -125,11 +147,16 @@ with right:
 
 st.subheader(f"Deals covering {md(data.name.lower())} ({len(data.deals)})")
 st.dataframe(
-    data.deals[["announced", "title", "actor", "counterparts", "event_type", "binding", "source_url"]],
-    hide_index=True, width="stretch",
-    column_config={"announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
-                   "source_url": st.column_config.LinkColumn("Source", display_text="open source")},
-)  # fmt: skip
+    data.deals[
+        ["announced", "title", "actor", "counterparts", "event_type", "binding", "source_url"]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
+        "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
+    },
+)
 top = data.stages.sort_values("top1", ascending=False).iloc[0] if not data.stages.empty else None
 if top is not None:
     st.page_link(

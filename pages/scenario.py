@@ -75,8 +75,11 @@ else:
             f"{row.supply_lost:.1f}%",
             help=f"Deal partners produce at most {row.offset_upper_bound:.1f}% of world output at this stage.",
         )
-    fig = scenario_figure(stages, f"Supply lost vs deal partners' output, as of {filters.as_of:%d %b %Y}",
-                          source_line(pkg, "USGS MCS 2025 shares (2024); deals in force from the events dataset"))  # fmt: skip
+    fig = scenario_figure(
+        stages,
+        f"Supply lost vs deal partners' output, as of {filters.as_of:%d %b %Y}",
+        source_line(pkg, "USGS MCS 2025 shares (2024); deals in force from the events dataset"),
+    )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
     left, right = st.columns(2)
     left.subheader("Importers exposed")

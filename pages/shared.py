@@ -307,8 +307,12 @@ def presentation_mode() -> bool:
             st.query_params.pop("present", None)
 
     st.session_state["present_toggle"] = present
-    st.sidebar.toggle("Presentation mode", key="present_toggle", on_change=_toggle,
-                      help="Hides the sidebar and enlarges the type; the link keeps the view.")  # fmt: skip
+    st.sidebar.toggle(
+        "Presentation mode",
+        key="present_toggle",
+        on_change=_toggle,
+        help="Hides the sidebar and enlarges the type; the link keeps the view.",
+    )
     if present:
         st.html(PRESENT_CSS)
     return present

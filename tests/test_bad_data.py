@@ -125,16 +125,35 @@ def test_validator_names_file_line_and_column(data_copy: Path, case: dict) -> No
 
 
 CLI_CASES = {
-    "javascript-url", "not-a-leap-year", "empty-file", "latin-1", "huge-file", "folder-for-table",
-    "symlink-loop", "unreadable-file", "missing-descriptor", "folder-for-descriptor",
-    "descriptor-not-a-package", "truncated-in-quoted-cell",
-}  # fmt: skip
+    "javascript-url",
+    "not-a-leap-year",
+    "empty-file",
+    "latin-1",
+    "huge-file",
+    "folder-for-table",
+    "symlink-loop",
+    "unreadable-file",
+    "missing-descriptor",
+    "folder-for-descriptor",
+    "descriptor-not-a-package",
+    "truncated-in-quoted-cell",
+}
 # One case of each kind through the app (AppTest costs seconds a run; the validator covers all).
 APP_CASES = {
-    "unknown-actor", "script-in-title", "markdown-image-publisher", "right-to-left-override",
-    "latin-1", "folder-for-table", "symlink-loop", "unreadable-file", "missing-descriptor",
-    "descriptor-not-yaml", "truncated-in-quoted-cell", "utf-16-table", "folder-for-shapes",
-}  # fmt: skip
+    "unknown-actor",
+    "script-in-title",
+    "markdown-image-publisher",
+    "right-to-left-override",
+    "latin-1",
+    "folder-for-table",
+    "symlink-loop",
+    "unreadable-file",
+    "missing-descriptor",
+    "descriptor-not-yaml",
+    "truncated-in-quoted-cell",
+    "utf-16-table",
+    "folder-for-shapes",
+}
 
 
 def unescape(markdown: str) -> str:

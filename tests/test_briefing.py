@@ -115,6 +115,11 @@ def test_briefing_charts_are_the_page_figures_titled_with_the_date() -> None:
 
 
 def test_cli_brief_rejects_unknown_choices() -> None:
-    done = subprocess.run([sys.executable, "-m", "analysis", "brief", "--country", "XXA", "--out", "x.pdf"],
-                          capture_output=True, text=True, cwd=ROOT, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "brief", "--country", "XXA", "--out", "x.pdf"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert done.returncode == 2 and "unknown country 'XXA'; valid choices: ABW" in done.stderr

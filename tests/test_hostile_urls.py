@@ -111,8 +111,20 @@ def test_every_page_survives_every_hostile_query(page: str) -> None:
         at = run_page(page, params)
         shown = f"{page} {list(params)}"
         assert not at.exception, (shown, [e.value for e in at.exception])
-        texts = [el.value for kind in ("markdown", "warning", "caption", "title", "subheader", "info", "error", "header")
-                 for el in getattr(at, kind)]  # fmt: skip
+        texts = [
+            el.value
+            for kind in (
+                "markdown",
+                "warning",
+                "caption",
+                "title",
+                "subheader",
+                "info",
+                "error",
+                "header",
+            )
+            for el in getattr(at, kind)
+        ]
         for text in texts:
             assert not any(p in str(text) for p in PAYLOADS), (shown, text[:200])
         if needs_notice:

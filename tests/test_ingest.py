@@ -29,7 +29,7 @@ def rows(text: str) -> list[dict[str, str]]:
 
 
 def test_fixture_defects_are_handled() -> None:
-    text, log = build_production(FIXTURE, DATA)
+    text, log = build_production(FIXTURE, DATA, excerpt=True)
     out = rows(text)
     keyed = {(r["mineral"], r["stage"], r["year"], r["country"]): r for r in out}
     # 'Gemanium' typo corrected, W codes become a flag with no quantity.
@@ -60,8 +60,29 @@ def test_fixture_defects_are_handled() -> None:
     }
 
 
-def test_ingest_is_byte_identical_when_run_twice() -> None:
-    assert build_production(FIXTURE, DATA)[0] == build_production(FIXTURE, DATA)[0]
+def test_a_correction_that_matches_nothing_fails_the_ingest() -> None:
+    """The fixture is an excerpt: on it, corrections written for the whole release match nothing."""
+    from analysis.ingest.corrections import CorrectionError
+
+    with pytest.raises(CorrectionError, match=r"correction \d+ \(.*\) matches no row"):
+        build_production(FIXTURE, DATA)
+
+
+@needs_reference
+@pytest.mark.slow
+def test_ingest_in_a_fresh_process_writes_the_committed_bytes(data_copy: Path) -> None:
+    """The CLI in a new interpreter (another hash seed) writes production.csv byte for byte as committed."""
+    (data_copy / "production.csv").unlink()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "12345"}
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "ingest-usgs", str(WORLD), "--data-dir", str(data_copy)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (data_copy / "production.csv").read_bytes() == (DATA / "production.csv").read_bytes()
 
 
 @needs_reference

@@ -68,8 +68,18 @@ def test_governance_trade_parameter_follows_suspension(pkg) -> None:
 
 
 def test_scenario_china_gallium(pkg) -> None:
-    res = metrics.scenario(pkg["production"], pkg["import_reliance"], pkg["events"], pkg["event_types"],
-                           pkg["blocs"], pkg["minerals"], "CHN", "gallium", 50, pd.Timestamp("2025-12-31"))  # fmt: skip
+    res = metrics.scenario(
+        pkg["production"],
+        pkg["import_reliance"],
+        pkg["events"],
+        pkg["event_types"],
+        pkg["blocs"],
+        pkg["minerals"],
+        "CHN",
+        "gallium",
+        50,
+        pd.Timestamp("2025-12-31"),
+    )
     stage = res["stages"].set_index("stage").loc["refinery"]
     assert stage["supply_lost"] == pytest.approx(stage["country_share"] / 2)
     assert "USA" in set(res["exposed"]["importer"])
@@ -140,8 +150,11 @@ def test_cli_concentration_json() -> None:
 
 
 def test_cli_csv_works_where_json_does() -> None:
-    for args in (["status", "--as-of", "2025-06-01"], ["exposure", "--mineral", "gallium", "--as-of", "2025-06-01"],
-                 ["scenario", "--country", "CHN", "--mineral", "gallium", "--cut", "100"]):  # fmt: skip
+    for args in (
+        ["status", "--as-of", "2025-06-01"],
+        ["exposure", "--mineral", "gallium", "--as-of", "2025-06-01"],
+        ["scenario", "--country", "CHN", "--mineral", "gallium", "--cut", "100"],
+    ):
         out = run(*args, "--csv")
         assert out.returncode == 0, out.stderr
         assert out.stdout.count("\n") >= 2

@@ -234,8 +234,16 @@ def histories(draw) -> list[dict]:
         announced = when()
         lag = draw(st.one_of(st.none(), st.integers(0, 6)))
         effective = pd.NaT if lag is None else announced + pd.Timedelta(days=10 * lag)
-        events.append({"event_id": f"m{i}", "event_type": "control_ban", "announced": announced,
-                       "effective": effective, "ends": maybe_end(announced), "relates_to": None})  # fmt: skip
+        events.append(
+            {
+                "event_id": f"m{i}",
+                "event_type": "control_ban",
+                "announced": announced,
+                "effective": effective,
+                "ends": maybe_end(announced),
+                "relates_to": None,
+            }
+        )
     for j in range(draw(st.integers(0, 6))):
         kind = draw(
             st.sampled_from(["suspension", "extension", "lifting", "replacement", "exemption"])
@@ -244,8 +252,16 @@ def histories(draw) -> list[dict]:
         announced = when()
         lag = draw(st.one_of(st.none(), st.integers(0, 3)))
         effective = pd.NaT if lag is None else announced + pd.Timedelta(days=10 * lag)
-        events.append({"event_id": f"l{j}", "event_type": kind, "announced": announced,
-                       "effective": effective, "ends": maybe_end(announced), "relates_to": target})  # fmt: skip
+        events.append(
+            {
+                "event_id": f"l{j}",
+                "event_type": kind,
+                "announced": announced,
+                "effective": effective,
+                "ends": maybe_end(announced),
+                "relates_to": target,
+            }
+        )
     return events
 
 

@@ -39,10 +39,17 @@ def test_plain_words_pass(before: str, after: str) -> None:
 @pytest.mark.parametrize("tag", TAGS)
 @pytest.mark.parametrize(
     "encode",
-    [lambda t: t, html.escape, entities, hex_entities, lambda t: quote(t, safe=""),
-     lambda t: quote(quote(t, safe=""), safe=""), lambda t: html.escape(html.escape(t))],
+    [
+        lambda t: t,
+        html.escape,
+        entities,
+        hex_entities,
+        lambda t: quote(t, safe=""),
+        lambda t: quote(quote(t, safe=""), safe=""),
+        lambda t: html.escape(html.escape(t)),
+    ],
     ids=["raw", "named-entities", "decimal", "hex", "percent", "double-percent", "double-entity"],
-)  # fmt: skip
+)
 def test_tags_are_found_in_every_encoding(tag: str, encode) -> None:
     found = markup_problem(f"Export ban {encode(tag)} on gallium")
     assert found is not None and found.startswith("HTML tag"), found
@@ -50,10 +57,21 @@ def test_tags_are_found_in_every_encoding(tag: str, encode) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["javascript:alert(1)", "JAVASCRIPT:x", "java\tscript:x", "java script:x", " javascript:x",
-     "&#106;avascript:x", "javascript&colon;x", "javascript&#58;x", "javascript%3Ax",
-     "%6A%61%76%61%73%63%72%69%70%74%3Ax", "vbscript:x", "data:text/html,hi"],
-)  # fmt: skip
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:x",
+        "java\tscript:x",
+        "java script:x",
+        " javascript:x",
+        "&#106;avascript:x",
+        "javascript&colon;x",
+        "javascript&#58;x",
+        "javascript%3Ax",
+        "%6A%61%76%61%73%63%72%69%70%74%3Ax",
+        "vbscript:x",
+        "data:text/html,hi",
+    ],
+)
 def test_script_urls_are_found_however_written(text: str) -> None:
     found = markup_problem(text)
     assert found is not None and found.startswith("script URL"), (text, found)
@@ -61,19 +79,36 @@ def test_script_urls_are_found_however_written(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("![x](https://e.example/p.png)", "Markdown image"), ("[a](https://e.example)", "Markdown link"),
-     ("see [a][1]", "Markdown link"), ("![ref][1]", "Markdown image"), (r"$\alpha$", "LaTeX"),
-     ("$x^2$", "LaTeX"), ("$$y$$", "LaTeX"), (r"\(x\)", "LaTeX")],
-)  # fmt: skip
+    [
+        ("![x](https://e.example/p.png)", "Markdown image"),
+        ("[a](https://e.example)", "Markdown link"),
+        ("see [a][1]", "Markdown link"),
+        ("![ref][1]", "Markdown image"),
+        (r"$\alpha$", "LaTeX"),
+        ("$x^2$", "LaTeX"),
+        ("$$y$$", "LaTeX"),
+        (r"\(x\)", "LaTeX"),
+    ],
+)
 def test_markdown_and_latex_are_found(text: str, kind: str) -> None:
     assert (markup_problem(text) or "").startswith(kind)
 
 
 @pytest.mark.parametrize(
     "text",
-    ["US$6m and A$5.8m", "5 < 6 and 7 > 2", "AT&T", "50% of 3", "R&D (C$20.2m)", "a_b and c^d",
-     "[sic]", "(see notes)", "https://example.org/a%20b", "e-mail: x@y"],
-)  # fmt: skip
+    [
+        "US$6m and A$5.8m",
+        "5 < 6 and 7 > 2",
+        "AT&T",
+        "50% of 3",
+        "R&D (C$20.2m)",
+        "a_b and c^d",
+        "[sic]",
+        "(see notes)",
+        "https://example.org/a%20b",
+        "e-mail: x@y",
+    ],
+)
 def test_ordinary_text_is_not_markup(text: str) -> None:
     assert markup_problem(text) is None
 

@@ -13,13 +13,32 @@ from analysis.ingest.countries import CountryResolver
 from analysis.ingest.io import csv_text, load_corrections, write_atomic
 
 PRODUCTION_COLUMNS = [
-    "mineral", "stage", "measure", "basis", "year", "country",
-    "quantity", "unit", "flag", "estimated", "source", "notes",
-]  # fmt: skip
+    "mineral",
+    "stage",
+    "measure",
+    "basis",
+    "year",
+    "country",
+    "quantity",
+    "unit",
+    "flag",
+    "estimated",
+    "source",
+    "notes",
+]
 IMPORT_COLUMNS = [
-    "importer", "commodity", "mineral", "year", "net_import_reliance_pct", "reliance_qualifier",
-    "source_rank", "source_country", "sources_period", "notes", "source",
-]  # fmt: skip
+    "importer",
+    "commodity",
+    "mineral",
+    "year",
+    "net_import_reliance_pct",
+    "reliance_qualifier",
+    "source_rank",
+    "source_country",
+    "sources_period",
+    "notes",
+    "source",
+]
 WORLD_SOURCE = "USGS MCS 2025 data release (doi:10.5066/P13XCP3R), MCS2025_World_Data.csv"
 FIG2_SOURCE = (
     "USGS MCS 2025 data release (doi:10.5066/P13XCP3R), MCS2025_Fig2_Net_Import_Reliance.csv"
@@ -86,7 +105,9 @@ def _value(raw: str, note_flag: str | None) -> tuple[float | None, str | None]:
         raise ValueError(f"'{text}' is not a number or a known code (W, NA)") from exc
 
 
-def build_production(release: Path, data_dir: Path) -> tuple[str, list[Applied]]:
+def build_production(
+    release: Path, data_dir: Path, *, excerpt: bool = False
+) -> tuple[str, list[Applied]]:
     """Return production.csv text built from the world-data release, and the corrections log."""
     corr = load_corrections(data_dir)["usgs_world_data"]
     raw = read_release_csv(release)
@@ -107,7 +128,7 @@ def build_production(release: Path, data_dir: Path) -> tuple[str, list[Applied]]
         raw[col] = raw[col].map(clean_text)
     for col in ("STAGE", "BASIS", "MINERAL"):
         raw[col] = ""
-    fixed, log = apply_corrections(raw, corr["rows"])
+    fixed, log = apply_corrections(raw, corr["rows"], strict=not excerpt)
 
     minerals = pd.read_csv(data_dir / "minerals.csv", dtype=str, keep_default_na=False)
     by_commodity = {
@@ -145,8 +166,22 @@ def build_production(release: Path, data_dir: Path) -> tuple[str, list[Applied]]
             estimated = (
                 year == 2024 or "estimated" in (row["TYPE"] + " " + row["PROD_NOTES"]).lower()
             )
-            out.append([mineral, stage, measure, basis, year, country, quantity, row["UNIT_MEAS"],
-                        flag, estimated, WORLD_SOURCE, notes])  # fmt: skip
+            out.append(
+                [
+                    mineral,
+                    stage,
+                    measure,
+                    basis,
+                    year,
+                    country,
+                    quantity,
+                    row["UNIT_MEAS"],
+                    flag,
+                    estimated,
+                    WORLD_SOURCE,
+                    notes,
+                ]
+            )
     frame = pd.DataFrame(out, columns=PRODUCTION_COLUMNS)
     frame = _merge_qualified_duplicates(frame)
     frame = frame.sort_values(
