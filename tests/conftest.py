@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-REFERENCE = ROOT.parent / "shared" / "reference"
+# The shared reference releases: $MINERALS_REFERENCE_DIR, else ../shared/reference beside the
+# clone (or beside the folder of worktrees); tests that need them skip when none is found.
+REFERENCE = next(
+    (
+        p
+        for p in (
+            Path(os.environ.get("MINERALS_REFERENCE_DIR", "/nonexistent")),
+            ROOT.parent / "shared" / "reference",
+            ROOT.parent.parent / "shared" / "reference",
+        )
+        if p.is_dir()
+    ),
+    ROOT.parent / "shared" / "reference",
+)
 
 
 @pytest.fixture

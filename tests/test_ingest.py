@@ -138,3 +138,36 @@ def test_reference_ingest_reproduces_countries_shapes_and_eu_tables(data_copy: P
     ingest_reference(REFERENCE, data_copy)
     for name, content in before.items():
         assert (data_copy / name).read_bytes() == content, name
+
+
+@needs_reference
+def test_every_recorded_release_is_the_shared_one() -> None:
+    """The sha256 in datapackage.yaml of each release, recomputed from the file with sha256sum."""
+    from analysis.ingest.io import recorded_releases
+
+    recorded = recorded_releases(DATA)
+    assert len(recorded) >= 6
+    for name, digest in recorded.items():
+        path = REFERENCE / name
+        if not path.exists():  # a release another machine has; nothing to compare here
+            continue
+        done = subprocess.run(["sha256sum", str(path)], capture_output=True, text=True, check=True)
+        assert done.stdout.split()[0] == digest, name
+
+
+@needs_reference
+def test_a_changed_or_unrecorded_release_is_refused(tmp_path: Path, data_copy: Path) -> None:
+    from analysis.ingest.io import ReleaseError
+    from analysis.ingest.usgs import ingest_production
+
+    before = (data_copy / "production.csv").read_bytes()
+    changed = tmp_path / "usgs_mcs2025" / "world_data" / "MCS2025_World_Data.csv"
+    changed.parent.mkdir(parents=True)
+    changed.write_bytes(WORLD.read_bytes().replace(b"Gemanium", b"Germanium", 1))
+    with pytest.raises(ReleaseError, match="differs from the recorded"):
+        ingest_production(changed, data_copy)
+    unrecorded = tmp_path / "elsewhere.csv"
+    unrecorded.write_bytes(WORLD.read_bytes())
+    with pytest.raises(ReleaseError, match=r"not recorded in datapackage\.yaml"):
+        ingest_production(unrecorded, data_copy)
+    assert (data_copy / "production.csv").read_bytes() == before

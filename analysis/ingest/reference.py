@@ -10,7 +10,7 @@ import pandas as pd
 import pycountry
 
 from analysis.ingest.corrections import apply_corrections, clean_text
-from analysis.ingest.io import csv_text, load_corrections, write_atomic
+from analysis.ingest.io import csv_text, load_corrections, verify_release, write_atomic
 
 COUNTRY_COLUMNS = [
     "iso3",
@@ -219,9 +219,19 @@ def build_eu_crm(reference: Path, data_dir: Path) -> str:
     return csv_text(EU_COLUMNS, out)
 
 
+REFERENCE_FILES = (
+    "country_centroids/country_centroids_largestpoly.csv",
+    "natural_earth/ne_110m_admin_0_countries.geojson",
+    "wgi/wgi.csv",
+    "eu_crm_2023/eureport_results.csv",
+)
+
+
 def ingest_reference(reference: Path, data_dir: Path) -> list[Path]:
     """Write countries.csv, country_shapes.geojson and eu_crm_2023.csv; return their paths."""
     data_dir = Path(data_dir)
+    for release in REFERENCE_FILES:
+        verify_release(Path(reference) / release, data_dir)
     countries = build_countries(reference, data_dir)
     write_atomic(data_dir / "countries.csv", countries)
     known = set(pd.read_csv(data_dir / "countries.csv", dtype=str, keep_default_na=False)["iso3"])

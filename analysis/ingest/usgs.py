@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.ingest.corrections import Applied, apply_corrections, clean_text
 from analysis.ingest.countries import CountryResolver
-from analysis.ingest.io import csv_text, load_corrections, write_atomic
+from analysis.ingest.io import csv_text, load_corrections, verify_release, write_atomic
 
 PRODUCTION_COLUMNS = [
     "mineral",
@@ -202,6 +202,7 @@ def _merge_qualified_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
 
 def ingest_production(release: Path, data_dir: Path) -> tuple[Path, list[Applied]]:
     """Write data/production.csv from the release; return its path and the corrections log."""
+    verify_release(release, data_dir)
     text, log = build_production(release, data_dir)
     target = Path(data_dir) / "production.csv"
     write_atomic(target, text)
@@ -268,6 +269,7 @@ def build_import_reliance(release: Path, data_dir: Path) -> str:
 
 def ingest_import_reliance(release: Path, data_dir: Path) -> Path:
     """Write data/import_reliance.csv from Fig. 2 of the release."""
+    verify_release(release, data_dir)
     target = Path(data_dir) / "import_reliance.csv"
     write_atomic(target, build_import_reliance(release, data_dir))
     return target
