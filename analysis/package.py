@@ -318,8 +318,9 @@ def _field_rules(spec: dict[str, Any], lookups: dict[str, set[str]]) -> list[_Ru
             lambda s: s.astype(str).str.match(r"^https?://[^\s/$.?#][^\s]*$", case=False),
             lambda v, _r: f"'{v}' is not an http(s) URL",
         )
-    if "pattern" in cons:
-        pattern = str(cons["pattern"])
+    item_pattern = cons.get("pattern", spec.get("x-itemPattern"))  # x-: each item of a list
+    if item_pattern is not None:
+        pattern = str(item_pattern)
 
         def matches(s: pd.Series) -> pd.Series:
             return s.astype(str).str.fullmatch(pattern).fillna(False)
@@ -400,7 +401,8 @@ def _foreign_key_rules(
     files: dict[str, str],
 ) -> dict[str, list[_Rule]]:
     out: dict[str, list[_Rule]] = {}
-    for fk in schema.get("foreignKeys", []):
+    # Table Schema foreign keys are on whole values; x-foreignKeys (same shape) on each list item.
+    for fk in [*schema.get("foreignKeys", []), *schema.get("x-foreignKeys", [])]:
         (col,) = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
         ref = fk["reference"]
         (ref_field,) = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]

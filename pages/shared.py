@@ -61,7 +61,7 @@ def load() -> DataPackage:
 
 
 @st.cache_data
-def choices(_pkg: DataPackage, version: str, today: dt.date) -> Choices:
+def choices(_pkg: DataPackage, version: str, folder: str, today: dt.date) -> Choices:
     """Allowed filter values, from the data package (cached per dataset version and day)."""
     types = _pkg["event_types"]
     cats = {
@@ -97,7 +97,7 @@ def _sync_url() -> None:
 def sidebar_filters(pkg: DataPackage) -> Filters:
     """Render the shared filters in the sidebar and return them; the URL is the source of truth."""
     today = dt.date.today()
-    ch = choices(pkg, pkg.version, today)
+    ch = choices(pkg, pkg.version, str(pkg.data_dir), today)
     st.session_state["_choices"] = ch
     raw = {name: st.query_params.get_all(name) for name in PARAMS}
     if not any(raw.values()) and st.session_state.get("_last_query"):
@@ -232,15 +232,15 @@ def url_choice(
 
 
 @st.cache_data(max_entries=128, show_spinner="Computing…")
-def _cached_view(name: str, version: str, args: tuple, _pkg: DataPackage):
+def _cached_view(name: str, version: str, folder: str, args: tuple, _pkg: DataPackage):
     from analysis import views
 
     return getattr(views, name)(_pkg, *args)
 
 
 def view(name: str, pkg: DataPackage, *args: object):
-    """Call ``analysis.views.<name>(pkg, *args)``, cached per dataset version and arguments."""
-    return _cached_view(name, pkg.version, args, pkg)
+    """Call ``analysis.views.<name>(pkg, *args)``, cached per data folder, version and arguments."""
+    return _cached_view(name, pkg.version, str(pkg.data_dir), args, pkg)
 
 
 def names(pkg: DataPackage) -> dict[str, str]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,25 @@ REFERENCE = next(
     ),
     ROOT.parent / "shared" / "reference",
 )
+
+
+def hash_data() -> dict[str, str]:
+    """SHA-256 of every file under data/, by path relative to data/."""
+    return {
+        str(p.relative_to(DATA)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(DATA.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_unchanged() -> Iterator[None]:
+    """No test, and nothing a test starts, changes a file in data/ (checked when the run ends)."""
+    before = hash_data()
+    yield
+    after = hash_data()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"files in data/ changed during the test run: {changed}"
 
 
 @pytest.fixture
