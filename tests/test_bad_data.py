@@ -88,6 +88,11 @@ def _break_file(path: Path, how: str) -> None:
     elif how == "unreadable":  # reading /proc/self/mem at offset 0 fails with EIO, even as root
         path.unlink()
         path.symlink_to("/proc/self/mem")
+    elif how == "huge":  # one byte over the limit, written as a sparse file (instant, no disk)
+        from analysis.package import MAX_TABLE_BYTES
+
+        with open(path, "r+b") as fh:
+            fh.truncate(MAX_TABLE_BYTES + 1)
     elif how == "missing":
         path.unlink()
     elif how == "utf-16":
@@ -115,7 +120,35 @@ def test_corpus_has_at_least_forty_cases() -> None:
     assert len({c["id"] for c in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+# make quick runs one case of each kind; make test runs the whole corpus.
+QUICK = {
+    "unknown-actor",
+    "not-a-leap-year",
+    "javascript-url",
+    "title-too-long",
+    "bloc-member-unknown",
+    "missing-column",
+    "latin-1",
+    "huge-file",
+    "markdown-image-publisher",
+    "entity-script",
+    "percent-javascript",
+    "latex-inline",
+    "right-to-left-override",
+    "folder-for-table",
+    "symlink-loop",
+    "unreadable-file",
+    "truncated-in-quoted-cell",
+    "descriptor-not-yaml",
+    "duplicate-id",
+    "effective-before-announced",
+}
+CORPUS_PARAMS = [
+    pytest.param(c, id=c["id"], marks=() if c["id"] in QUICK else pytest.mark.slow) for c in CASES
+]
+
+
+@pytest.mark.parametrize("case", CORPUS_PARAMS)
 def test_validator_names_file_line_and_column(data_copy: Path, case: dict) -> None:
     break_data(data_copy, case)
     started = time.monotonic()

@@ -105,6 +105,7 @@ def production_tables(draw):
     return frame.assign(mineral="m", stage="mine", measure="production", basis="b", year=2024)
 
 
+@pytest.mark.slow  # a property test of 150 examples: in make test, not in make quick
 @settings(max_examples=150, deadline=None)
 @given(production_tables())
 def test_shares_and_hhi_stay_in_range(prod) -> None:
@@ -116,6 +117,7 @@ def test_shares_and_hhi_stay_in_range(prod) -> None:
     assert conc["top3"].between(0, 100).all()
 
 
+@pytest.mark.slow  # a property test of 150 examples: in make test, not in make quick
 @settings(max_examples=150, deadline=None)
 @given(production_tables(), st.floats(min_value=1, max_value=1e7))
 def test_adding_a_producer_never_raises_another_share(prod, q) -> None:

@@ -265,6 +265,7 @@ def histories(draw) -> list[dict]:
     return events
 
 
+@pytest.mark.slow  # a property test of 150 examples: in make test, not in make quick
 @settings(max_examples=150, deadline=None)
 @given(histories(), st.lists(st.integers(0, 1200), max_size=5))
 def test_status_follows_the_rules_as_written(events, offsets) -> None:
