@@ -12,6 +12,11 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv
 
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json  ## axe-core for the accessibility test, from npm
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $(STAMP)
@@ -20,7 +25,7 @@ run: $(STAMP)  ## start the dashboard at http://localhost:8501 on the embedded d
 	@echo "Dashboard: http://localhost:$(PORT)"
 	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) --server.address localhost
 
-test: lint typecheck validate  ## every check: lint, format, types, data validation, all tests but the load test
+test: lint typecheck validate $(AXE)  ## every check: lint, format, types, data validation, all tests but the load test
 	$(VENV)/bin/python -m pytest -n 2 -m "not load"
 
 check: test
@@ -46,8 +51,8 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-e2e: $(STAMP)
+e2e: $(STAMP) $(AXE)
 	$(VENV)/bin/python -m pytest -m "e2e and not load"
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .mypy_cache tests/e2e/node_modules

@@ -102,3 +102,15 @@ def test_shapes_are_small_and_keyed_by_iso3(pkg) -> None:
     codes = {f["properties"]["iso3"] for f in doc["features"]}
     assert {"FRA", "NOR", "CHN", "USA", "COD"} <= codes
     assert set(doc["features"][0]["properties"]) == {"iso3", "name"}
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def test_every_source_host_is_classed(pkg) -> None:
+    classed = set(pkg["source_hosts"]["host"])
+    hosts = {_host(u) for u in pkg["events"]["source_url"]}
+    assert hosts - classed == set(), "classify these hosts in data/source_hosts.csv"
