@@ -38,12 +38,17 @@ EVENT_TYPE_COLOURS = {
     "lifting": "#000000",
     "replacement": "#999933",
     "amendment": "#BBBBBB",
+    "dispute": "#5E3C99",
+    "resource_nationalism": "#8C2D04",
+    "supply_disruption": "#F16913",
+    "deal_policy": "#6699CC",
 }
 
 EVENT_TYPE_SYMBOLS = {
     "deal": "circle",
     "control": "diamond",
     "lifecycle": "triangle-up",
+    "supply": "square",
 }
 
 STATUS_COLOURS = {

@@ -112,14 +112,3 @@ def test_briefing_charts_are_the_page_figures_titled_with_the_date() -> None:
     doc = briefing.scenario_briefing(pkg, "CHN", "gallium", 50, FILTERS)
     assert doc.charts and all("31 Dec 2025" in fig.layout.title.text for _, fig in doc.charts)
     assert any("upper bound" in n for n in doc.notes)
-
-
-def test_cli_brief_rejects_unknown_choices() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "analysis", "brief", "--country", "XXA", "--out", "x.pdf"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert done.returncode == 2 and "unknown country 'XXA'; valid choices: ABW" in done.stderr

@@ -114,3 +114,35 @@ def test_every_source_host_is_classed(pkg) -> None:
     classed = set(pkg["source_hosts"]["host"])
     hosts = {_host(u) for u in pkg["events"]["source_url"]}
     assert hosts - classed == set(), "classify these hosts in data/source_hosts.csv"
+
+
+def test_extensions_live_in_x_keys_not_in_constraints() -> None:
+    """Every field follows the standard layout: project keys are x- keys on the field or schema."""
+    wrong = []
+    for res in read_descriptor(DATA)["resources"]:
+        schema = res.get("schema", {})
+        types = {f["name"]: f.get("type", "string") for f in schema.get("fields", [])}
+        for f in schema.get("fields", []):
+            cons = f.get("constraints") or {}
+            wrong += [
+                f"{res['name']}.{f['name']}: {k} in constraints" for k in cons if k.startswith("x-")
+            ]
+            if types[f["name"]] == "list" and "pattern" in cons:
+                wrong.append(f"{res['name']}.{f['name']}: pattern on a list (use x-itemPattern)")
+        for fk in schema.get("foreignKeys", []):
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            wrong += [
+                f"{res['name']}.{n}: list foreign key (use x-foreignKeys)"
+                for n in fields
+                if types.get(n) == "list"
+            ]
+    assert wrong == []
+
+
+@pytest.mark.slow
+def test_frictionless_accepts_the_package() -> None:
+    """frictionless-py (the standard's reference implementation) validates descriptor and data."""
+    from frictionless import validate
+
+    report = validate(str(DATA / "datapackage.yaml"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:20]

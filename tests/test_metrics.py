@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import inspect
-import json
 import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -128,72 +125,7 @@ def test_adding_a_producer_never_raises_another_share(prod, q) -> None:
         assert after[c] <= before[c] + 1e-9
 
 
-# --------------------------------------------------------------------------- CLI and docs
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-
-
-def test_cli_concentration_json() -> None:
-    out = run(
-        "concentration", "--mineral", "gallium", "--stage", "refinery", "--year", "2024", "--json"
-    )
-    assert out.returncode == 0, out.stderr
-    doc = json.loads(out.stdout)
-    assert doc["shares"]["CHN"] == 98.68 and doc["top1_share"] == 98.68
-    assert set(doc) >= {"mineral", "stage", "year", "hhi", "top1_share", "top3_share", "shares"}
-
-
-def test_cli_csv_works_where_json_does() -> None:
-    for args in (
-        ["status", "--as-of", "2025-06-01"],
-        ["exposure", "--mineral", "gallium", "--as-of", "2025-06-01"],
-        ["scenario", "--country", "CHN", "--mineral", "gallium", "--cut", "100"],
-    ):
-        out = run(*args, "--csv")
-        assert out.returncode == 0, out.stderr
-        assert out.stdout.count("\n") >= 2
-
-
-@pytest.mark.parametrize(
-    ("args", "needle"),
-    [
-        (
-            ["concentration", "--mineral", "unobtainium", "--stage", "mine", "--year", "2024"],
-            "valid choices: alumina",
-        ),
-        (
-            ["concentration", "--mineral", "gallium", "--stage", "moon", "--year", "2024"],
-            "valid choices: refinery",
-        ),
-        (
-            ["concentration", "--mineral", "gallium", "--stage", "refinery", "--year", "1999"],
-            "valid choices: 2023, 2024",
-        ),
-        (
-            ["scenario", "--country", "XXA", "--mineral", "gallium", "--cut", "10"],
-            "unknown country 'XXA'",
-        ),
-    ],
-)
-def test_cli_unknown_choices_exit_2_in_one_line(args: list[str], needle: str) -> None:
-    out = run(*args)
-    assert out.returncode == 2
-    assert needle in out.stderr and "Traceback" not in out.stderr
-    assert out.stderr.strip().count("\n") == 0
-
-
-def test_status_json_lists_measures_with_status() -> None:
-    out = run("status", "--as-of", "2025-06-01", "--json")
-    rows = {r["event_id"]: r["status"] for r in json.loads(out.stdout)}
-    assert rows["chn-usa-gallium-germanium-antimony-ban-2024-12"] == "in force"
+# --------------------------------------------------------------------------- docs
 
 
 def test_every_public_metric_has_a_methodology_section() -> None:
