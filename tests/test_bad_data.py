@@ -194,7 +194,15 @@ def unescape(markdown: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "command", [["validate", "DATA"], ["status", "--as-of", "2025-01-01", "--data-dir", "DATA"]]
+    "command",
+    [
+        pytest.param(["validate", "DATA"], id="validate"),
+        pytest.param(
+            ["status", "--as-of", "2025-01-01", "--data-dir", "DATA"],
+            id="status",
+            marks=pytest.mark.slow,
+        ),
+    ],
 )
 @pytest.mark.parametrize("case", [c for c in CASES if c["id"] in CLI_CASES], ids=lambda c: c["id"])
 def test_cli_exit_code_is_1(data_copy: Path, case: dict, command: list[str], capsys) -> None:
@@ -217,7 +225,17 @@ def test_cli_names_the_data_folder_from_the_environment(
     assert f"{folder}/events.csv: file is missing" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["id"] in APP_CASES], ids=lambda c: c["id"])
+APP_QUICK = {"unknown-actor", "markdown-image-publisher", "folder-for-table", "descriptor-not-yaml"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, id=c["id"], marks=() if c["id"] in APP_QUICK else pytest.mark.slow)
+        for c in CASES
+        if c["id"] in APP_CASES
+    ],
+)
 def test_app_shows_an_error_banner(
     data_copy: Path, monkeypatch: pytest.MonkeyPatch, case: dict
 ) -> None:

@@ -178,7 +178,8 @@ def test_page_specific_parameters_restore_the_view() -> None:
     assert "Governance" in at.caption[0].value
 
 
-def test_data_page_downloads_exactly_what_the_filters_show() -> None:
+def test_data_page_table_shows_only_what_the_filters_select() -> None:
+    """The table the CSV download is built from (the download itself: tests/e2e/test_browser.py)."""
     at = on_page("pages/data.py", mineral="gallium")
     table = at.dataframe[0].value
     assert len(table) > 0 and table["minerals"].str.contains("gallium").all()
