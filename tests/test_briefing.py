@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import shutil
@@ -112,3 +113,23 @@ def test_briefing_charts_are_the_page_figures_titled_with_the_date() -> None:
     doc = briefing.scenario_briefing(pkg, "CHN", "gallium", 50, FILTERS)
     assert doc.charts and all("31 Dec 2025" in fig.layout.title.text for _, fig in doc.charts)
     assert any("upper bound" in n for n in doc.notes)
+
+
+def test_markup_in_data_stays_text_in_the_pptx_and_pdf(tmp_path: Path) -> None:
+    """python-pptx and fpdf2 write text runs: Markdown and HTML in a value are its characters."""
+    import zlib
+
+    hostile = "**Bold** <b>tag</b> [link](https://evil.example) $x^2$"
+    pkg = load_package(DATA)
+    doc = briefing.mineral_briefing(pkg, "ruthenium", FILTERS)  # no events, so no chart to render
+    doc.notes = [hostile]
+    doc.sources = [f"{hostile}, https://example.org"]
+    prs = Presentation(io.BytesIO(briefing.build(doc, "pptx")))
+    text = " ".join(
+        sh.text_frame.text for slide in prs.slides for sh in slide.shapes if sh.has_text_frame
+    )
+    assert hostile in text
+    pdf = briefing.build(doc, "pdf")
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.S)
+    shown = b"".join(zlib.decompress(s) if s[:1] == b"x" else s for s in streams)
+    assert b"(**Bold** <b>tag</b> [link]" in shown.replace(b"\\(", b"(").replace(b"\\)", b")")
