@@ -20,19 +20,13 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, views
+from analysis import figures, sources, views
 from analysis.filters import Filters
 from analysis.metrics import SCENARIO_ASSUMPTIONS
 from analysis.package import DataPackage
 
 IMAGE_SIZE = (1200, 620)
 CHROMIUM = Path("/usr/bin/chromium")
-DATASET_SOURCES = [
-    "U.S. Geological Survey, 2025, Mineral commodity summaries 2025 data release, doi:10.5066/P13XCP3R (public domain)",
-    "World Bank, Worldwide Governance Indicators, 2024 update (Kaufmann and Kraay), CC BY 4.0",
-    "Natural Earth 1:110m Admin-0 countries (public domain)",
-    "European Commission, Study on the Critical Raw Materials for the EU 2023, doi:10.2873/725585",
-]
 
 
 @dataclass
@@ -69,14 +63,14 @@ def _day(value: Any) -> str:
     return "" if value is None or pd.isna(value) else f"{value:%d %b %Y}, "
 
 
-def _sources(events: pd.DataFrame) -> list[str]:
+def _sources(pkg: DataPackage, events: pd.DataFrame) -> list[str]:
     rows = events.drop_duplicates("source_url").sort_values("announced")
     cited = [
         f"{r['source_publisher']}, {_day(r['source_date'])}{r['source_url']} "
         f"(accessed {r['accessed']:%d %b %Y})"
         for r in rows.to_dict("records")
     ]
-    return cited + DATASET_SOURCES
+    return cited + sources.dataset_citations(pkg)
 
 
 def _event_rows(events: pd.DataFrame, limit: int = 14) -> pd.DataFrame:
@@ -108,13 +102,13 @@ def _topic_briefing(
     """A mineral or country briefing: the title slide names the filters, date and dataset version."""
     return Briefing(
         title=title,
-        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Dataset v{pkg.version}.",
+        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Production shares: {sources.edition_label(views.latest_production(pkg))}. Dataset v{pkg.version}.",
         as_of=filters.as_of,
         version=pkg.version,
         numbers=numbers,
         charts=charts,
         events=_event_rows(events),
-        sources=_sources(events),
+        sources=_sources(pkg, events),
         notes=[] if len(events) else [empty_note],
     )
 
@@ -123,25 +117,24 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
     """A briefing on one mineral: concentration, exposure over time, producers map, events."""
     prof = views.mineral_profile(pkg, mineral, filters)
     names = pkg["countries"].set_index("iso3")["name"].to_dict()
-    src = f"Dataset v{pkg.version}"
     charts: list[tuple[str, go.Figure]] = []
     numbers: list[tuple[str, str]] = []
     for row in prof.stages.itertuples():
         numbers.append(
             (
-                f"{row.stage} top producer ({row.top1_country})",
+                f"{row.title} top producer ({row.top1_country})",
                 f"{row.top1:.1f}% of world, HHI {row.hhi:,.0f}",
             )
         )
-    for stage, shares in list(prof.shares.items())[:2]:
+    for title, shares in list(prof.shares.items())[:2]:
         charts.append(
             (
-                f"{stage}: shares of world production, 2024",
+                title,
                 figures.shares_figure(
                     shares,
                     names,
-                    f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})",
-                    f"Source: USGS MCS 2025. {src}",
+                    f"{title}, as of {filters.as_of:%d %b %Y}",
+                    prof.share_sources[title],
                 ),
             )
         )
@@ -153,12 +146,12 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
                     prof.exposure_series,
                     prof.events[["announced", "title", "event_type", "event_id"]],
                     f"{prof.name}: world production behind a control in force, to {filters.as_of:%d %b %Y}",
-                    f"Source: events dataset; USGS MCS 2025 shares. {src}",
+                    prof.exposure_source,
                 ),
             )
         )
     if prof.shares:
-        first = next(iter(prof.shares.values()))
+        title, first = next(iter(prof.shares.items()))
         values = first.set_index("country")["share"]
         charts.append(
             (
@@ -166,8 +159,10 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
                 figures.static_map_figure(
                     _shapes(pkg),
                     values,
-                    f"{prof.name}: share of world production by country, 2024 (as of {filters.as_of:%d %b %Y})",
-                    f"Source: USGS MCS 2025; shapes Natural Earth. {src}",
+                    f"{title} by country (as of {filters.as_of:%d %b %Y})",
+                    prof.share_sources[title].replace(
+                        "Source: ", "Source: shapes Natural Earth; ", 1
+                    ),
                     "share (%)",
                 ),
             )
@@ -184,7 +179,7 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
             if qualifier == "E"
             else f"{qualifier}{reliance['net_import_reliance_pct']:.0f}%"
         )
-        numbers.append(("U.S. net import reliance, 2024", shown))
+        numbers.append((prof.imports_label, shown))
     numbers.append(("Events on record", str(len(prof.events) + len(prof.deals))))
     events = pd.concat([prof.events, prof.deals])
     empty = f"No deal or export-control event on {prof.name.lower()} matches these filters."
@@ -198,15 +193,17 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
     src = f"Dataset v{pkg.version}"
     charts: list[tuple[str, go.Figure]] = []
     if not prof.producer.empty:
-        frame = prof.producer.assign(country=prof.producer["name"] + " · " + prof.producer["stage"])
+        frame = prof.producer.assign(country=prof.producer["title"])
+        year = views.latest_year(pkg)
+        label = sources.edition_label(views.latest_production(pkg))
         charts.append(
             (
                 "Minerals where it is a major producer",
                 figures.shares_figure(
                     frame[["country", "share"]],
                     {},
-                    f"{prof.name}: share of world production by mineral, 2024 (as of {filters.as_of:%d %b %Y})",
-                    f"Source: USGS MCS 2025. {src}",
+                    f"{prof.name}: share of world production by mineral, {year} ({label}; as of {filters.as_of:%d %b %Y})",
+                    sources.supply_source(pkg, views.latest_production(pkg)),
                     top=15,
                 ),
             )
@@ -274,50 +271,61 @@ def scenario_briefing(
     names = pkg["countries"].set_index("iso3")["name"].to_dict()
     label = str(pkg["minerals"].set_index("mineral_id").at[mineral, "name"])
     who = names.get(country, country)
-    src = f"Dataset v{pkg.version}"
     charts = []
     if not res["stages"].empty:
+        used = views.scenario_rows(pkg, res["stages"])
         charts.append(
             (
                 "Supply lost and partners' output",
                 figures.scenario_figure(
                     res["stages"],
-                    f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output (as of {filters.as_of:%d %b %Y})",
-                    f"Source: USGS MCS 2025 shares; deals from the events dataset. {src}",
+                    f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output, {sources.edition_label(used)} (as of {filters.as_of:%d %b %Y})",
+                    sources.supply_source(pkg, used, "deals from the events dataset"),
                 ),
             )
         )
     prof = views.mineral_profile(pkg, mineral, replace(filters, countries=()))
-    for stage, shares in list(prof.shares.items())[:1]:
+    for title, shares in list(prof.shares.items())[:1]:
         charts.append(
             (
                 "Who else produces it",
                 figures.shares_figure(
                     shares,
                     names,
-                    f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})",
-                    f"Source: USGS MCS 2025. {src}",
+                    f"{title} (as of {filters.as_of:%d %b %Y})",
+                    prof.share_sources[title],
                 ),
             )
         )
+    titles = {
+        (
+            r.mineral,
+            r.stage,
+            r.basis,
+        ): f"{views.stage_title(pkg, str(r.mineral), str(r.stage), str(r.basis))}, {r.share_year}"
+        for r in res["stages"].itertuples()
+    }
     numbers = [
-        (f"{r.stage}: world supply lost", f"{r.supply_lost:.1f}%")
+        (f"{titles[(r.mineral, r.stage, r.basis)]}: world supply lost", f"{r.supply_lost:.1f}%")
         for r in res["stages"].itertuples()
     ]
     numbers += [
-        (f"{r.stage}: deal partners' output (upper bound)", f"{r.offset_upper_bound:.1f}%")
+        (
+            f"{titles[(r.mineral, r.stage, r.basis)]}: deal partners' output (upper bound)",
+            f"{r.offset_upper_bound:.1f}%",
+        )
         for r in res["stages"].itertuples()
     ]
     events = prof.events[prof.events["actor"] == country]
     return Briefing(
         title=f"Scenario: {who} cuts {label.lower()} exports by {cut:g}%",
-        subtitle=f"From {filters.as_of:%d %B %Y}. Dataset v{pkg.version}.",
+        subtitle=f"From {filters.as_of:%d %B %Y}. Production shares: {sources.edition_label(views.scenario_rows(pkg, res['stages'])) if not res['stages'].empty else 'none recorded'}. Dataset v{pkg.version}.",
         as_of=filters.as_of,
         version=pkg.version,
         numbers=numbers or [("Supply lost", "no recorded production")],
         charts=charts,
         events=_event_rows(events),
-        sources=_sources(events),
+        sources=_sources(pkg, events),
         notes=[SCENARIO_ASSUMPTIONS],
     )
 

@@ -7,7 +7,9 @@ import streamlit as st
 
 from analysis.briefing import country_briefing
 from analysis.figures import shares_figure
+from analysis.sources import edition_label, supply_source
 from analysis.text import escape_markdown as md
+from analysis.views import latest_production, latest_year
 from pages.shared import (
     CHART_CONFIG,
     CompactDeck,
@@ -17,7 +19,6 @@ from pages.shared import (
     map_style,
     names,
     sidebar_filters,
-    source_line,
     url_choice,
     view,
 )
@@ -54,16 +55,16 @@ d.metric("Governance (WGI, 10 = weakest)", governance)
 
 if data.producer.empty:
     st.info(
-        f"{md(data.name)} has no mineral with 5% or more of world production in USGS MCS 2025.",
+        f"{md(data.name)} has no mineral with 5% or more of world production in {edition_label(latest_production(pkg))}.",
         icon=":material/info:",
     )
 else:
-    frame = data.producer.assign(country=data.producer["name"] + " · " + data.producer["stage"])
+    frame = data.producer.assign(country=data.producer["title"])
     fig = shares_figure(
         frame[["country", "share"]],
         {},
-        f"{data.name}: share of world production by mineral, 2024",
-        source_line(pkg, "USGS Mineral Commodity Summaries 2025"),
+        f"{data.name}: share of world production by mineral, {latest_year(pkg)} ({edition_label(latest_production(pkg))})",
+        supply_source(pkg, latest_production(pkg)),
         top=15,
     )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from analysis.sources import attribution
 from analysis.text import escape_markdown as md
-from pages.shared import ATTRIBUTION, footer, load, sidebar_filters, view
+from pages.shared import footer, load, sidebar_filters, view
 
 pkg = load()
 filters = sidebar_filters(pkg)
@@ -78,7 +79,7 @@ for res in pkg.descriptor["resources"]:
         f"- **{md(res['path'])}** — {md(res.get('title', ''))}. Licence: {md(lic)}. "
         f"Sources: {md(srcs or 'row by row')}."
     )
-st.caption(ATTRIBUTION)
+st.caption(attribution(pkg))
 
 st.subheader("Methodology")
 st.markdown(

@@ -15,7 +15,6 @@ from pages.shared import (
     load,
     names,
     sidebar_filters,
-    source_line,
     url_choice,
     view,
 )
@@ -33,12 +32,32 @@ default = (
 mineral = url_choice(
     "focus", sorted(with_data, key=labels.get), default, "Mineral", format_func=labels.get
 )
-data = view("mineral_profile", pkg, mineral, filters)
+family_prod = pkg["production"][pkg["production"]["mineral"] == mineral]
+chosen = []
+for stage_name in sorted(family_prod["stage"].unique()):
+    here = pkg["production_bases"][
+        (pkg["production_bases"]["mineral"] == mineral)
+        & (pkg["production_bases"]["stage"] == stage_name)
+    ]
+    if len(here) > 1:  # several bases: an explicit choice, defaulting to the listed one
+        options = list(here["basis"])
+        shown = dict(zip(here["basis"], here["label"], strict=True))
+        default_basis = str(here.loc[here["is_default"].astype(bool), "basis"].iloc[0])
+        picked = url_choice(
+            f"basis_{stage_name}",
+            options,
+            default_basis,
+            f"Basis ({stage_name})",
+            format_func=shown.get,
+        )
+        chosen.append((mineral, stage_name, picked))
+data = view("mineral_profile", pkg, mineral, filters, tuple(chosen))
 country_names = names(pkg)
 
 st.title(f"{md(data.name)}: supply, controls and dependency as of {filters.as_of:%d %B %Y}")
 st.caption(
-    "Production shares are USGS MCS 2025 estimates for 2024; processing shares are cited row by row."
+    f"Production shares: {md('; '.join(sorted(set(data.share_sources.values()))) or 'none')} "
+    "Processing shares are cited row by row."
 )
 
 if data.stages.empty:
@@ -50,23 +69,24 @@ else:
     cols = st.columns(min(len(data.stages), 3))
     for col, row in zip(cols * 3, data.stages.itertuples(), strict=False):
         col.metric(
-            md(
-                f"{labels.get(row.mineral, row.mineral)} · {row.stage}: top producer {row.top1_country}"
-            ),
+            md(f"{row.title}: top producer {row.top1_country}"),
             f"{row.top1:.1f}%",
             help=md(
                 f"HHI {row.hhi:,.0f} (0..10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}."
             ),
         )
     chart_cols = st.columns(2)
-    for i, (stage, shares) in enumerate(data.shares.items()):
-        fig = shares_figure(
-            shares,
-            country_names,
-            f"{stage}: share of world production, 2024",
-            source_line(pkg, "USGS Mineral Commodity Summaries 2025 (public domain)"),
-        )
+    for i, (title, shares) in enumerate(data.shares.items()):
+        fig = shares_figure(shares, country_names, title, data.share_sources[title])
         chart_cols[i % 2].plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+
+if not data.revisions.empty:
+    with st.expander(f"Figures a later USGS edition revised ({len(data.revisions)})"):
+        st.dataframe(data.revisions, hide_index=True, width="stretch")
+        st.caption(
+            "Each year is taken from the newest USGS Mineral Commodity Summaries edition reporting it; "
+            "what an older edition said differently is listed here."
+        )
 
 if not data.processing.empty:
     st.subheader("Processing and refining shares (cited per row)")
@@ -96,7 +116,7 @@ if not data.exposure_series.empty:
         data.exposure_series,
         data.events[["announced", "title", "event_type", "event_id"]],
         f"{data.name}: world production behind an export control in force, to {filters.as_of:%d %b %Y}",
-        source_line(pkg, "events dataset; USGS MCS 2025 shares for 2024 held fixed"),
+        data.exposure_source,
     )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
@@ -109,7 +129,7 @@ with left:
         first = data.imports.iloc[0]
         q = first["reliance_qualifier"] if isinstance(first["reliance_qualifier"], str) else ""
         st.metric(
-            "U.S. net import reliance, 2024",
+            data.imports_label,
             "net exporter" if q == "E" else f"{q}{first['net_import_reliance_pct']:.0f}%",
         )
         st.dataframe(
@@ -127,17 +147,33 @@ with right:
         st.info("No production data to weigh.", icon=":material/info:")
     else:
         st.dataframe(
-            data.governance[
+            data.governance.assign(mineral=data.governance["mineral"].map(labels).fillna(""))[
                 [
                     "mineral",
                     "stage",
+                    "basis",
+                    "share_year",
                     "hhi_wgi",
                     "hhi_wgi_t",
                     "supply_risk",
                     "eu_2023_supply_risk",
                     "bottleneck",
                 ]
-            ].round(2),
+            ]
+            .round(2)
+            .rename(
+                columns={
+                    "mineral": "Mineral",
+                    "stage": "Stage",
+                    "basis": "Basis",
+                    "share_year": "Shares of year",
+                    "hhi_wgi": "HHI_WGI",
+                    "hhi_wgi_t": "HHI_WGI,t",
+                    "supply_risk": "Supply risk",
+                    "eu_2023_supply_risk": "EU 2023 supply risk",
+                    "bottleneck": "Bottleneck stage",
+                }
+            ),
             hide_index=True,
             width="stretch",
         )

@@ -11,7 +11,6 @@ from pages.shared import (
     footer,
     load,
     sidebar_filters,
-    source_line,
     view,
 )
 
@@ -43,7 +42,7 @@ c.metric(
 d.metric(
     "World mine supply behind a control",
     "n/a" if data.exposure_now is None else f"{data.exposure_now:.0f}%",
-    help="Mean over the chosen minerals (or eight headline minerals) of the share of 2024 world production from countries with a control in force.",
+    help="Mean over the chosen minerals (or eight headline minerals) of the share of world production (USGS figures for the as-of year, or the latest year held) from countries with a control in force.",
 )
 
 if data.exposure_series.empty:
@@ -53,7 +52,7 @@ else:
         data.exposure_series,
         data.latest.iloc[0:0],
         f"Share of world supply behind an export control in force, to {filters.as_of:%d %b %Y}",
-        source_line(pkg, "events dataset (status by date); USGS MCS 2025 production shares, 2024"),
+        data.exposure_source,
     )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 

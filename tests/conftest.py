@@ -13,13 +13,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-# The shared reference releases: $MINERALS_REFERENCE_DIR, else ../shared/reference beside the
+# The shared reference releases: $MINERALS_REFERENCE_DIR or $MINERALS_REFERENCE, else ../shared/reference beside the
 # clone (or beside the folder of worktrees); tests that need them skip when none is found.
 REFERENCE = next(
     (
         p
         for p in (
             Path(os.environ.get("MINERALS_REFERENCE_DIR", "/nonexistent")),
+            Path(os.environ.get("MINERALS_REFERENCE", "/nonexistent")),
             ROOT.parent / "shared" / "reference",
             ROOT.parent.parent / "shared" / "reference",
         )

@@ -78,6 +78,7 @@ def test_concentration_json_matches_the_table(capsys) -> None:
     world = next(float(r["quantity"]) for r in rows if r["country"] == "WLD")
     china = next(float(r["quantity"]) for r in rows if r["country"] == "CHN")
     assert doc["shares"]["CHN"] == round(100 * china / world, 2) == doc["top1_share"]
+    assert doc["edition"] == "MCS 2026" and doc["source"] == "USGS MCS 2026, 2024 data"
     assert set(doc) >= {"mineral", "stage", "year", "hhi", "top1_share", "top3_share", "shares"}
 
 
@@ -119,7 +120,7 @@ def test_status_json_lists_measures_with_status(capsys) -> None:
         ),
         (
             ["concentration", "--mineral", "gallium", "--stage", "refinery", "--year", "1999"],
-            "valid choices: 2023, 2024",
+            "valid choices: 2020, 2021, 2022, 2023, 2024, 2025",
         ),
         (
             ["scenario", "--country", "XXA", "--mineral", "gallium", "--cut", "10"],

@@ -33,6 +33,26 @@ def recorded_releases(data_dir: Path) -> dict[str, str]:
     return out
 
 
+def release_digest(path: Path) -> str:
+    """sha256 of a release file; for a release folder, of its ``sha256sum``-style listing.
+
+    The listing is one line ``<sha256 of the file>  <path under the folder>`` per file, sorted
+    by path, so ``find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum``
+    gives the same digest.
+    """
+    import hashlib
+
+    path = Path(path)
+    if not path.is_dir():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    lines = [
+        f"{hashlib.sha256(f.read_bytes()).hexdigest()}  ./{f.relative_to(path).as_posix()}\n"
+        for f in sorted(path.rglob("*"), key=lambda p: p.relative_to(path).as_posix())
+        if f.is_file()
+    ]
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
 def verify_release(path: Path, data_dir: Path) -> str:
     """Check ``path`` against the sha256 recorded for it in the data package; return the digest.
 
@@ -40,10 +60,8 @@ def verify_release(path: Path, data_dir: Path) -> str:
     MCS2025_World_Data.csv``); a release that is not recorded, or whose bytes changed, is refused
     so that a table is never rebuilt from a file nobody checked.
     """
-    import hashlib
-
     path = Path(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = release_digest(path)
     resolved = path.resolve().as_posix()
     recorded = recorded_releases(data_dir)
     matches = [f for f in recorded if resolved.endswith("/" + f.lstrip("/"))]
