@@ -131,6 +131,7 @@ def test_mcs2025_part_alone_still_builds() -> None:
 
 
 @needs_reference
+@pytest.mark.slow  # a whole ingest in a new interpreter: in make test, not make quick
 def test_reference_releases_reproduce_the_committed_tables_in_a_fresh_process(
     tmp_path: Path,
 ) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from collections import defaultdict
 
 import pytest
@@ -66,12 +65,20 @@ def test_silicon_plant_defaults_to_silicon_metal() -> None:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
+    """``python -m analysis ARGS`` in process (analysis.cli.main), with its exit code and output."""
+    import contextlib
+    import io
+
+    from analysis.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return subprocess.CompletedProcess(
+        ["python", "-m", "analysis", *args], code, out.getvalue(), err.getvalue()
     )
 
 
