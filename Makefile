@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test quick check lint format validate e2e bench clean
+.PHONY: run test quick check lint typecheck format validate e2e bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -25,29 +25,34 @@ run: $(STAMP)  ## start the dashboard at http://localhost:8501 on the embedded d
 	@echo "Dashboard: http://localhost:$(PORT)"
 	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) --server.address localhost
 
-test: $(STAMP) $(AXE)  ## every check: lint, format, data validation, all tests (browser tests included)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/python -m analysis validate
-	$(VENV)/bin/python -m pytest
+test: lint typecheck validate $(AXE)  ## every check: lint, format, types, data validation, all tests but the load test
+	$(VENV)/bin/python -m pytest -n 2 -m "not load"
 
 check: test
 
-quick: $(STAMP)  ## the fast subset for the edit loop: lint, format, validation, tests not marked slow or e2e
+quick: lint validate  ## the fast subset for the edit loop: lint, format, validation, tests not marked slow or e2e
+	$(VENV)/bin/python -m pytest -n 2 -m "not slow and not e2e and not load"
+
+lint: $(STAMP)  ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/python -m analysis validate
-	$(VENV)/bin/python -m pytest -m "not slow and not e2e"
 
-bench: $(STAMP)  ## print the benchmark tables
+typecheck: $(STAMP)  ## mypy on analysis/ (configuration in pyproject.toml)
+	$(VENV)/bin/mypy
+
+validate: $(STAMP)  ## every table in data/ (or $$MINERALS_DATA_DIR) against data/datapackage.yaml
+	$(VENV)/bin/python -m analysis validate
+
+bench: $(STAMP)  ## print the benchmark tables, then the 20-session load test
 	$(VENV)/bin/python -m bench.run
+	$(VENV)/bin/python -m pytest -m load -s
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 e2e: $(STAMP) $(AXE)
-	$(VENV)/bin/python -m pytest -m e2e
+	$(VENV)/bin/python -m pytest -m "e2e and not load"
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .ruff_cache tests/e2e/node_modules
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .mypy_cache tests/e2e/node_modules

@@ -6,7 +6,8 @@ the few conversions and the one join they need.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ def ns_to_dates(values: np.ndarray) -> np.ndarray:
     return values.view("datetime64[ns]").astype("datetime64[us]")
 
 
-def arrow_strings(values: pd.Series) -> pa.Array:
+def arrow_strings(values: pd.Series | pd.Index) -> pa.Array:
     """A string column as one Arrow array, missing values as nulls."""
     array = values.array if isinstance(values, (pd.Series, pd.Index)) else values
     if hasattr(array, "__arrow_array__"):  # Arrow-backed already: no copy through Python objects
@@ -39,7 +40,7 @@ def arrow_strings(values: pd.Series) -> pa.Array:
     return pa.array(np.asarray(array, dtype=object), type=pa.string(), from_pandas=True)
 
 
-def positions(values: pd.Series, among: pd.Series) -> np.ndarray:
+def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.ndarray:
     """Position of each value in ``among`` (which holds distinct values), -1 where absent.
 
     >>> positions(pd.Series(["b", None, "z"]), pd.Series(["a", "b"])).tolist()
@@ -72,13 +73,15 @@ def is_in(values: pd.Series, among: object) -> np.ndarray:
     [False, False, True]
     """
     among = (
-        among if isinstance(among, (pd.Series, pd.Index)) else pd.Series(list(among), dtype=object)
+        among
+        if isinstance(among, (pd.Series, pd.Index))
+        else pd.Series(list(cast(Iterable[Any], among))).astype(object)
     )
     found = pc.is_in(arrow_strings(values), value_set=arrow_strings(among))
     return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 
-def names_any(lists: pd.Series, wanted: Iterable[str]) -> np.ndarray:
+def names_any(lists: pd.Series, wanted: Iterable[Hashable]) -> np.ndarray:
     """Whether each ``;``-separated list names at least one of ``wanted``.
 
     Lists repeat across rows, so each distinct list is checked once.

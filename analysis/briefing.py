@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -60,11 +61,17 @@ def _filters_text(filters: Filters) -> str:
     return "; ".join(parts)
 
 
+def _day(value: Any) -> str:
+    """``12 Mar 2025, `` for a date, nothing for a missing one."""
+    return "" if value is None or pd.isna(value) else f"{value:%d %b %Y}, "
+
+
 def _sources(pkg: DataPackage, events: pd.DataFrame) -> list[str]:
     rows = events.drop_duplicates("source_url").sort_values("announced")
     cited = [
-        f"{r.source_publisher}, {'' if pd.isna(r.source_date) else f'{r.source_date:%d %b %Y}, '}{r.source_url} (accessed {r.accessed:%d %b %Y})"
-        for r in rows.itertuples()
+        f"{r['source_publisher']}, {_day(r['source_date'])}{r['source_url']} "
+        f"(accessed {r['accessed']:%d %b %Y})"
+        for r in rows.to_dict("records")
     ]
     return cited + sources.dataset_citations(pkg)
 
@@ -99,9 +106,14 @@ def _topic_briefing(
     return Briefing(
         title=title,
         subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Production shares: {sources.edition_label(views.latest_production(pkg))}. Dataset v{pkg.version}.",
-        as_of=filters.as_of, version=pkg.version, numbers=numbers, charts=charts,
-        events=_event_rows(events), sources=_sources(pkg, events), notes=[] if len(events) else [empty_note],
-    )  # fmt: skip
+        as_of=filters.as_of,
+        version=pkg.version,
+        numbers=numbers,
+        charts=charts,
+        events=_event_rows(events),
+        sources=_sources(pkg, events),
+        notes=[] if len(events) else [empty_note],
+    )
 
 
 def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefing:
@@ -119,31 +131,60 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
             )
         )
     for title, shares in list(prof.shares.items())[:2]:
-        charts.append((title, figures.shares_figure(
-            shares, names, f"{title}, as of {filters.as_of:%d %b %Y}", prof.share_sources[title])))  # fmt: skip
+        charts.append(
+            (
+                title,
+                figures.shares_figure(
+                    shares,
+                    names,
+                    f"{title}, as of {filters.as_of:%d %b %Y}",
+                    prof.share_sources[title],
+                ),
+            )
+        )
     if not prof.exposure_series.empty:
         caveats = views.unverified_caveats(pkg, filters.as_of, list(prof.events["event_id"]))
         if caveats:
             chart_notes["Supply behind export controls over time"] = caveats
-        charts.append(("Supply behind export controls over time", figures.exposure_figure(
-            prof.exposure_series, prof.events[["announced", "title", "event_type", "event_id"]],
-            f"{prof.name}: world production behind a control in force, to {filters.as_of:%d %b %Y}",
-            prof.exposure_source)))  # fmt: skip
+        charts.append(
+            (
+                "Supply behind export controls over time",
+                figures.exposure_figure(
+                    prof.exposure_series,
+                    prof.events[["announced", "title", "event_type", "event_id"]],
+                    f"{prof.name}: world production behind a control in force, to {filters.as_of:%d %b %Y}",
+                    prof.exposure_source,
+                ),
+            )
+        )
     if prof.shares:
         title, first = next(iter(prof.shares.items()))
         values = first.set_index("country")["share"]
-        charts.append(("Where it is produced", figures.static_map_figure(
-            _shapes(pkg), values, f"{title} by country (as of {filters.as_of:%d %b %Y})",
-            prof.share_sources[title].replace("Source: ", "Source: shapes Natural Earth; ", 1), "share (%)")))  # fmt: skip
+        charts.append(
+            (
+                "Where it is produced",
+                figures.static_map_figure(
+                    _shapes(pkg),
+                    values,
+                    f"{title} by country (as of {filters.as_of:%d %b %Y})",
+                    prof.share_sources[title].replace(
+                        "Source: ", "Source: shapes Natural Earth; ", 1
+                    ),
+                    "share (%)",
+                ),
+            )
+        )
     if not prof.imports.empty:
-        first = prof.imports.iloc[0]
+        reliance = prof.imports.iloc[0]
         qualifier = (
-            first["reliance_qualifier"] if isinstance(first["reliance_qualifier"], str) else ""
+            reliance["reliance_qualifier"]
+            if isinstance(reliance["reliance_qualifier"], str)
+            else ""
         )
         shown = (
             "net exporter"
             if qualifier == "E"
-            else f"{qualifier}{first['net_import_reliance_pct']:.0f}%"
+            else f"{qualifier}{reliance['net_import_reliance_pct']:.0f}%"
         )
         numbers.append((prof.imports_label, shown))
     numbers.append(("Events on record", str(len(prof.events) + len(prof.deals))))
@@ -164,18 +205,36 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
         frame = prof.producer.assign(country=prof.producer["title"])
         year = views.latest_year(pkg)
         label = sources.edition_label(views.latest_production(pkg))
-        charts.append(("Minerals where it is a major producer", figures.shares_figure(
-            frame[["country", "share"]], {}, f"{prof.name}: share of world production by mineral, {year} ({label}; as of {filters.as_of:%d %b %Y})",
-            sources.supply_source(pkg, views.latest_production(pkg)), top=15)))  # fmt: skip
+        charts.append(
+            (
+                "Minerals where it is a major producer",
+                figures.shares_figure(
+                    frame[["country", "share"]],
+                    {},
+                    f"{prof.name}: share of world production by mineral, {year} ({label}; as of {filters.as_of:%d %b %Y})",
+                    sources.supply_source(pkg, views.latest_production(pkg)),
+                    top=15,
+                ),
+            )
+        )
     partners = (
         prof.partners.set_index("partner")["deals"]
         if not prof.partners.empty
         else pd.Series(dtype=float)
     )
     if len(partners):
-        charts.append(("Deal partners", figures.static_map_figure(
-            _shapes(pkg), partners.astype(float), f"{prof.name}: deals in force by partner country, as of {filters.as_of:%d %b %Y}",
-            f"Source: events dataset; shapes Natural Earth. {src}", "deals")))  # fmt: skip
+        charts.append(
+            (
+                "Deal partners",
+                figures.static_map_figure(
+                    _shapes(pkg),
+                    partners.astype(float),
+                    f"{prof.name}: deals in force by partner country, as of {filters.as_of:%d %b %Y}",
+                    f"Source: events dataset; shapes Natural Earth. {src}",
+                    "deals",
+                ),
+            )
+        )
     events = pd.concat(
         [prof.imposed, prof.targeted[prof.targeted["scope"] == "named"], prof.deals]
     ).drop_duplicates("event_id")
@@ -188,23 +247,51 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
             .rename("n")
             .reset_index()
         )
-        charts.append(("Events per year", figures.counts_figure(
-            counts, "year", "n", "event_type", f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
-            f"Source: events dataset. {src}", "Year announced", "Number of events")))  # fmt: skip
+        charts.append(
+            (
+                "Events per year",
+                figures.counts_figure(
+                    counts,
+                    "year",
+                    "n",
+                    "event_type",
+                    f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
+                    f"Source: events dataset. {src}",
+                    "Year announced",
+                    "Number of events",
+                ),
+            )
+        )
     dep = views.country_dependency(pkg, iso3, filters)
     column = "From controlled exporters (%)"
     if not dep.table.empty:
         ranked = dep.table.head(12)
-        charts.append(("What it depends on", figures.shares_figure(
-            pd.DataFrame({"country": ranked["Mineral"], "share": ranked[column]}), {},
-            f"{prof.name}: share of {dep.year} imports from exporters with a control in force on {filters.as_of:%d %b %Y}, by mineral (%)",
-            f"{dep.source}. {src}", top=12)))  # fmt: skip
+        charts.append(
+            (
+                "What it depends on",
+                figures.shares_figure(
+                    pd.DataFrame({"country": ranked["Mineral"], "share": ranked[column]}),
+                    {},
+                    f"{prof.name}: share of {dep.year} imports from exporters with a control in force on {filters.as_of:%d %b %Y}, by mineral (%)",
+                    f"{dep.source}. {src}",
+                    top=12,
+                ),
+            )
+        )
         slopes = dep.slopes[dep.slopes["mineral"].isin(dep.minerals[:8])]
         if not slopes.empty:
-            charts.append(("How its dependency changed", figures.slope_figure(
-                slopes, "controlled_share", "Imports from controlled exporters (%)",
-                f"{prof.name}: share of imports from controlled exporters, {dep.since} and {dep.year}",
-                f"{dep.source}. {src}")))  # fmt: skip
+            charts.append(
+                (
+                    "How its dependency changed",
+                    figures.slope_figure(
+                        slopes,
+                        "controlled_share",
+                        "Imports from controlled exporters (%)",
+                        f"{prof.name}: share of imports from controlled exporters, {dep.since} and {dep.year}",
+                        f"{dep.source}. {src}",
+                    ),
+                )
+            )
     numbers = [
         ("Minerals with 5% or more of world output", str(len(prof.producer))),
         ("Export controls it imposed", str(len(prof.imposed))),
@@ -213,8 +300,12 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
     ]
     if not dep.table.empty:
         over_half = int((dep.table[column] > 50).sum())
-        numbers.append((f"Minerals with over half of {dep.year} imports from controlled exporters",
-                        str(over_half)))  # fmt: skip
+        numbers.append(
+            (
+                f"Minerals with over half of {dep.year} imports from controlled exporters",
+                str(over_half),
+            )
+        )
     empty = f"No deal or export-control event involving {prof.name} matches these filters."
     title = f"{prof.name}: minerals, export controls and deals"
     doc = _topic_briefing(pkg, filters, title, numbers, charts, events, empty)
@@ -234,32 +325,60 @@ def scenario_briefing(
     charts = []
     if not res["stages"].empty:
         used = views.scenario_rows(pkg, res["stages"])
-        charts.append(("Supply lost and partners' output", figures.scenario_figure(
-            res["stages"], f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output, {sources.edition_label(used)} (as of {filters.as_of:%d %b %Y})",
-            sources.supply_source(pkg, used, "deals from the events dataset"))))  # fmt: skip
+        charts.append(
+            (
+                "Supply lost and partners' output",
+                figures.scenario_figure(
+                    res["stages"],
+                    f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output, {sources.edition_label(used)} (as of {filters.as_of:%d %b %Y})",
+                    sources.supply_source(pkg, used, "deals from the events dataset"),
+                ),
+            )
+        )
     prof = views.mineral_profile(pkg, mineral, replace(filters, countries=()))
     for title, shares in list(prof.shares.items())[:1]:
-        charts.append(("Who else produces it", figures.shares_figure(
-            shares, names, f"{title} (as of {filters.as_of:%d %b %Y})", prof.share_sources[title])))  # fmt: skip
+        charts.append(
+            (
+                "Who else produces it",
+                figures.shares_figure(
+                    shares,
+                    names,
+                    f"{title} (as of {filters.as_of:%d %b %Y})",
+                    prof.share_sources[title],
+                ),
+            )
+        )
     titles = {
-        (r.mineral, r.stage, r.basis): f"{views.stage_title(pkg, r.mineral, r.stage, r.basis)}, {r.share_year}"
+        (
+            r.mineral,
+            r.stage,
+            r.basis,
+        ): f"{views.stage_title(pkg, str(r.mineral), str(r.stage), str(r.basis))}, {r.share_year}"
         for r in res["stages"].itertuples()
-    }  # fmt: skip
+    }
     numbers = [
         (f"{titles[(r.mineral, r.stage, r.basis)]}: world supply lost", f"{r.supply_lost:.1f}%")
         for r in res["stages"].itertuples()
     ]
     numbers += [
-        (f"{titles[(r.mineral, r.stage, r.basis)]}: deal partners' output (upper bound)", f"{r.offset_upper_bound:.1f}%")
+        (
+            f"{titles[(r.mineral, r.stage, r.basis)]}: deal partners' output (upper bound)",
+            f"{r.offset_upper_bound:.1f}%",
+        )
         for r in res["stages"].itertuples()
-    ]  # fmt: skip
+    ]
     events = prof.events[prof.events["actor"] == country]
     return Briefing(
         title=f"Scenario: {who} cuts {label.lower()} exports by {cut:g}%",
         subtitle=f"From {filters.as_of:%d %B %Y}. Production shares: {sources.edition_label(views.scenario_rows(pkg, res['stages'])) if not res['stages'].empty else 'none recorded'}. Dataset v{pkg.version}.",
-        as_of=filters.as_of, version=pkg.version, numbers=numbers or [("Supply lost", "no recorded production")],
-        charts=charts, events=_event_rows(events), sources=_sources(pkg, events), notes=[SCENARIO_ASSUMPTIONS],
-    )  # fmt: skip
+        as_of=filters.as_of,
+        version=pkg.version,
+        numbers=numbers or [("Supply lost", "no recorded production")],
+        charts=charts,
+        events=_event_rows(events),
+        sources=_sources(pkg, events),
+        notes=[SCENARIO_ASSUMPTIONS],
+    )
 
 
 @contextlib.contextmanager

@@ -32,14 +32,22 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
-from analysis.package import DATA_DIR, DataPackage, DataPackageError, load_package, validate_package
+from analysis.package import (
+    DataPackage,
+    DataPackageError,
+    data_dir,
+    display_dir,
+    load_package,
+    validate_package,
+)
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no traceback
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no traceback
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
@@ -57,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("validate", help="check every table against data/datapackage.yaml")
-    p.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
+    p.add_argument("data_dir", nargs="?", type=Path, default=None)
 
     p = sub.add_parser(
         "ingest-usgs", help="build production, revisions and import tables from USGS MCS 2022-2026"
@@ -67,11 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="folder holding usgs_mcs_2022_2024/, usgs_mcs2025/ and usgs_mcs2026/",
     )
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("ingest-usgs-imports", help="build import_reliance.csv from USGS Fig. 2")
     p.add_argument("release", type=Path, help="the same folder as for ingest-usgs")
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("ingest-reference", help="build countries, shapes and EU CRM tables")
     p.add_argument(
@@ -79,11 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="folder holding natural_earth/, wgi/, country_centroids/, eu_crm_2023/",
     )
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("ingest-baci", help="build trade.parquet from CEPII BACI (HS92, SQLite)")
     p.add_argument("release", type=Path, help="baci_minerals.db")
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("status", help="every measure with its status on a date")
     p.add_argument("--as-of", type=_date, required=True)
@@ -91,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--by-mineral", action="store_true", help="one row per (measure, mineral) and HS code"
     )
     _output_flags(p)
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("concentration", help="country shares, HHI, top-1 and top-3 for one mineral")
     p.add_argument("--mineral", required=True)
@@ -99,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--basis", help="basis for a stage with several (default: production_bases.csv)")
     _output_flags(p)
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("exposure", help="share of world supply behind export controls in force")
     p.add_argument("--mineral", required=True)
@@ -115,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="production: USGS output shares; trade: BACI export shares of the year",
     )
     _output_flags(p)
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("dependency", help="an importer's sources, HHI and controlled share (BACI)")
     p.add_argument("--importer", required=True, help="ISO alpha-3 code of the importer")
@@ -125,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--as-of", type=_date, help="date of the export controls counted")
     _output_flags(p)
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("scenario", help="what if a country cuts exports of a mineral")
     p.add_argument("--country", required=True)
@@ -137,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="basis for a stage with several (default: production_bases.csv); 'STAGE=BASIS'",
     )
     _output_flags(p)
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
 
     p = sub.add_parser("brief", help="write a sourced briefing (PowerPoint or PDF)")
     topic = p.add_mutually_exclusive_group(required=True)
@@ -146,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     topic.add_argument("--scenario", help="COUNTRY,MINERAL,CUT_PCT, e.g. CHN,gallium,50")
     p.add_argument("--as-of", type=_date, default=pd.Timestamp.today().normalize())
     p.add_argument("--out", type=Path, required=True, help="a .pptx or .pdf path")
-    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    p.add_argument("--data-dir", type=Path, default=None)
     return parser
 
 
@@ -183,7 +191,20 @@ def _emit(frame: pd.DataFrame, args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure is one line on stderr and an exit code, never a traceback."""
     args = build_parser().parse_args(argv)
+    if getattr(args, "data_dir", None) is None:
+        args.data_dir = data_dir()
+    try:
+        return _run(args)
+    except (OSError, UnicodeDecodeError) as exc:
+        where = getattr(exc, "filename", None) or display_dir(args.data_dir)
+        reason = getattr(exc, "strerror", None) or str(exc)
+        print(f"python -m analysis {args.command}: error: {where}: {reason}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     cmd = args.command
     if cmd == "validate":
         problems = validate_package(args.data_dir)
@@ -192,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problems:
             print(f"{len(problems)} problem(s) found", file=sys.stderr)
             return 1
-        print(f"{args.data_dir}: all tables valid")
+        print(f"{display_dir(args.data_dir)}: all tables valid")
         return 0
     if cmd in {"ingest-usgs", "ingest-usgs-imports", "ingest-reference"}:
         return _ingest(args)
@@ -257,10 +278,21 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
             "year": args.year,
             "basis": summary["basis"],
             "basis_label": summary["basis_label"],
-            "basis_is_default": args.basis is None or basis == str(
-                metrics.default_bases(prod[(prod["mineral"] == args.mineral) & (prod["stage"] == args.stage)], bases)["basis"].iloc[0]
+            "basis_is_default": args.basis is None
+            or basis
+            == str(
+                metrics.default_bases(
+                    prod[(prod["mineral"] == args.mineral) & (prod["stage"] == args.stage)], bases
+                )["basis"].iloc[0]
             ),
-            "other_bases": sorted(set(prod.loc[(prod["mineral"] == args.mineral) & (prod["stage"] == args.stage), "basis"]) - {basis}),
+            "other_bases": sorted(
+                set(
+                    prod.loc[
+                        (prod["mineral"] == args.mineral) & (prod["stage"] == args.stage), "basis"
+                    ]
+                )
+                - {basis}
+            ),
             "edition": summary.get("edition", ""),
             "source": label,
             "hhi": round(float(summary["hhi"]), 1),
@@ -271,7 +303,7 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
                 c: round(float(v), 2)
                 for c, v in zip(shares["country"], shares["share"], strict=True)
             },
-        }  # fmt: skip
+        }
         if args.json:
             print(json.dumps(result, indent=2))
         else:
@@ -290,9 +322,13 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
         mine = prod[prod["mineral"] == args.mineral]
         mine = metrics.on_default_basis(mine, package["production_bases"], chosen)
         out = metrics.exposure(
-            mine, package["events"], package["event_types"], package["minerals"], [args.as_of],
+            mine,
+            package["events"],
+            package["event_types"],
+            package["minerals"],
+            [args.as_of],
             bases=package["production_bases"],
-        )  # fmt: skip
+        )
         out = out[out["mineral"] == args.mineral].reset_index(drop=True)
         _emit(out.assign(data_basis="production"), args)
         return 0
@@ -313,10 +349,18 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
         imports = imports[imports["edition"] == imports["edition"].max()]
         chosen = _chosen_basis(prod, args.mineral, args.production_basis)
         res = metrics.scenario(
-            metrics.on_default_basis(prod, package["production_bases"], chosen), imports, package["events"], package["event_types"], package["blocs"],
-            package["minerals"], args.country, args.mineral, args.cut, args.as_of,
+            metrics.on_default_basis(prod, package["production_bases"], chosen),
+            imports,
+            package["events"],
+            package["event_types"],
+            package["blocs"],
+            package["minerals"],
+            args.country,
+            args.mineral,
+            args.cut,
+            args.as_of,
             bases=package["production_bases"],
-        )  # fmt: skip
+        )
         if args.json:
             doc = {k: json.loads(v.to_json(orient="records")) for k, v in res.items()}
             doc["assumptions"] = metrics.SCENARIO_ASSUMPTIONS
@@ -332,9 +376,15 @@ def _trade_exposure(package: DataPackage, args: argparse.Namespace) -> int:
 
     _choose("mineral", args.mineral, sorted(set(package["hs_codes"]["mineral"])))
     out = trade.trade_exposure(
-        package["trade"], package["hs_codes"], package["events"], package["event_types"],
-        package["minerals"], package["blocs"], [args.as_of], mineral_ids=[args.mineral],
-    )  # fmt: skip
+        package["trade"],
+        package["hs_codes"],
+        package["events"],
+        package["event_types"],
+        package["minerals"],
+        package["blocs"],
+        [args.as_of],
+        mineral_ids=[args.mineral],
+    )
     _emit(out.reset_index(drop=True), args)
     return 0
 
@@ -356,9 +406,12 @@ def _dependency(package: DataPackage, args: argparse.Namespace) -> int:
     pairs = None
     if args.as_of is not None:
         ctl = trade.export_controls(
-            package["events"], package["event_types"], package["minerals"], package["blocs"],
+            package["events"],
+            package["event_types"],
+            package["minerals"],
+            package["blocs"],
             args.as_of,
-        )  # fmt: skip
+        )
         pairs = trade.controlled_pairs(ctl, codes, hs, args.importer)
     dep = trade.dependency(table, args.importer, hs, args.year, pairs)
     if args.csv:

@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.palette import EVENT_TYPE_COLOURS, EVENT_TYPE_SYMBOLS, STATUS_COLOURS
+from analysis.text import escape_html
 
 FONT = "Arial, Helvetica, sans-serif"
 
 
 def source_note(text: str, yshift: int) -> dict:
     """The one-line source under a chart (every chart carries one)."""
-    return {"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": yshift,
-            "showarrow": False, "font": {"size": 11, "color": "#555"}, "xanchor": "left"}  # fmt: skip
+    return {
+        "text": escape_html(text),
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 0,
+        "yshift": yshift,
+        "showarrow": False,
+        "font": {"size": 11, "color": "#555"},
+        "xanchor": "left",
+    }
+
+
+def _escaped(frame: pd.DataFrame) -> list[list[str]]:
+    """Data text for Plotly's hover (which reads a subset of HTML) with every tag shown as text."""
+    return [[escape_html("" if pd.isna(v) else v) for v in row] for row in frame.to_numpy()]
 
 
 def _lanes(events: pd.DataFrame, lane: str) -> pd.DataFrame:
@@ -74,7 +91,11 @@ def timeline_figure(
                 + status
                 + ": %{base|%Y-%m-%d} to %{customdata[1]}<extra></extra>",
                 customdata=list(
-                    zip(part["event_id"], part["end"].dt.strftime("%Y-%m-%d"), strict=True)
+                    zip(
+                        part["event_id"].map(escape_html),
+                        part["end"].dt.strftime("%Y-%m-%d"),
+                        strict=True,
+                    )
                 ),
                 width=0.5,
             )
@@ -93,10 +114,10 @@ def timeline_figure(
                     "size": 11,
                     "line": {"width": 1, "color": "white"},
                 },
-                name=labels.get(str(etype), str(etype)),
-                customdata=part[
-                    ["event_id", "title", "summary", "source_publisher", "source_url"]
-                ].to_numpy(),
+                name=escape_html(labels.get(str(etype), str(etype))),
+                customdata=_escaped(
+                    part[["event_id", "title", "summary", "source_publisher", "source_url"]]
+                ),
                 hovertemplate=(
                     "<b>%{customdata[1]}</b><br>%{x|%Y-%m-%d}<br>%{customdata[2]}"
                     "<br>Source: %{customdata[3]}<extra>%{customdata[0]}</extra>"
@@ -106,10 +127,15 @@ def timeline_figure(
     fig.add_vline(x=pd.Timestamp(as_of).value / 1e6, line={"dash": "dot", "color": "#333"})
     if reviewed is not None and pd.Timestamp(as_of) > pd.Timestamp(reviewed):
         fig.add_vrect(
-            x0=pd.Timestamp(reviewed).value / 1e6, x1=pd.Timestamp(as_of).value / 1e6,
-            fillcolor="#BBBBBB", opacity=0.25, line_width=0, layer="below",
-            annotation_text="after the last review of the events", annotation_position="top left",
-        )  # fmt: skip
+            x0=pd.Timestamp(reviewed).value / 1e6,
+            x1=pd.Timestamp(as_of).value / 1e6,
+            fillcolor="#BBBBBB",
+            opacity=0.25,
+            line_width=0,
+            layer="below",
+            annotation_text="after the last review of the events",
+            annotation_position="top left",
+        )
     fig.update_layout(
         title={
             "text": f"Minerals deals and export controls, status as of {as_of:%d %B %Y}",
@@ -133,7 +159,7 @@ def timeline_figure(
 
 def _base_layout(fig: go.Figure, title: str, source_line: str, height: int = 420) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0},
+        title={"text": escape_html(title), "x": 0},
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 120},
         font={"family": FONT, "size": 13},
@@ -143,7 +169,7 @@ def _base_layout(fig: go.Figure, title: str, source_line: str, height: int = 420
 
 
 def shares_figure(
-    shares: pd.DataFrame, names: dict[str, str], title: str, source_line: str, top: int = 10
+    shares: pd.DataFrame, names: Mapping[Any, str], title: str, source_line: str, top: int = 10
 ) -> go.Figure:
     """Horizontal bars of country shares (%) with OTHER at the bottom; one colour per country."""
     from analysis.palette import country_colour
@@ -154,7 +180,7 @@ def shares_figure(
     rows = [*zip(head["country"], head["share"], strict=True)]
     if rest > 0:
         rows.append(("OTHER", rest))
-    labels = [names.get(c, "Other countries" if c == "OTHER" else c) for c, _ in rows]
+    labels = [escape_html(names.get(c, "Other countries" if c == "OTHER" else c)) for c, _ in rows]
     fig = go.Figure(
         go.Bar(
             x=[v for _, v in rows],
@@ -193,21 +219,34 @@ def exposure_figure(
     for i, (label, part) in enumerate(series.groupby("label", sort=True)):
         fig.add_trace(
             go.Scatter(
-                x=part["date"], y=part["exposure"], mode="lines", name=str(label), line={"shape": "hv", "width": 2.5,
-                "color": OKABE_ITO[i % len(OKABE_ITO)]},
-                hovertemplate="%{x|%b %Y}: %{y:.1f}%<extra>" + str(label) + "</extra>",
+                x=part["date"],
+                y=part["exposure"],
+                mode="lines",
+                name=escape_html(label),
+                line={"shape": "hv", "width": 2.5, "color": OKABE_ITO[i % len(OKABE_ITO)]},
+                hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply<extra>"
+                + escape_html(label)
+                + "</extra>",
             )
-        )  # fmt: skip
+        )
         relaxed = part.get("exposure_relaxed")
         if relaxed is not None and (relaxed > 0).any():
             fig.add_trace(
                 go.Scatter(
-                    x=part["date"], y=relaxed, mode="lines", name=f"{label}, relaxed control",
-                    line={"shape": "hv", "width": 1.5, "dash": "dot", "color": OKABE_ITO[i % len(OKABE_ITO)]},
+                    x=part["date"],
+                    y=relaxed,
+                    mode="lines",
+                    name=escape_html(f"{label}, relaxed control"),
+                    line={
+                        "shape": "hv",
+                        "width": 1.5,
+                        "dash": "dot",
+                        "color": OKABE_ITO[i % len(OKABE_ITO)],
+                    },
                     hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply behind a relaxed control"
-                    "<extra>" + str(label) + "</extra>",
+                    "<extra>" + escape_html(label) + "</extra>",
                 )
-            )  # fmt: skip
+            )
     if not markers.empty:
         fig.add_trace(
             go.Scatter(
@@ -215,12 +254,15 @@ def exposure_figure(
                 y=[102] * len(markers),
                 mode="markers",
                 name="events",
-                marker={"symbol": "triangle-down", "size": 10,
-                        "color": [EVENT_TYPE_COLOURS.get(t, "#444") for t in markers["event_type"]]},
-                customdata=markers[["event_id", "title"]].to_numpy(),
+                marker={
+                    "symbol": "triangle-down",
+                    "size": 10,
+                    "color": [EVENT_TYPE_COLOURS.get(t, "#444") for t in markers["event_type"]],
+                },
+                customdata=_escaped(markers[["event_id", "title"]]),
                 hovertemplate="%{x|%Y-%m-%d}: %{customdata[1]}<extra>%{customdata[0]}</extra>",
             )
-        )  # fmt: skip
+        )
     fig.update_layout(
         xaxis={"title": "Date", "type": "date"},
         yaxis={"title": y_title, "range": [0, 106]},
@@ -243,9 +285,14 @@ def counts_figure(
     fig = go.Figure()
     for key, part in frame.groupby(colour, sort=True):
         fig.add_trace(
-            go.Bar(x=part[x], y=part[y], name=str(key), marker={"color": EVENT_TYPE_COLOURS.get(str(key), "#777")},
-                   hovertemplate="%{x}: %{y}<extra>" + str(key) + "</extra>")
-        )  # fmt: skip
+            go.Bar(
+                x=part[x],
+                y=part[y],
+                name=escape_html(key),
+                marker={"color": EVENT_TYPE_COLOURS.get(str(key), "#777")},
+                hovertemplate="%{x}: %{y}<extra>" + escape_html(key) + "</extra>",
+            )
+        )
     fig.update_layout(
         barmode="stack",
         xaxis={"title": x_title},
@@ -257,17 +304,33 @@ def counts_figure(
 
 def scenario_figure(stages: pd.DataFrame, title: str, source_line: str) -> go.Figure:
     """Per stage: world supply lost against the upper bound of what deal partners produce."""
-    labels = [f"{m} · {s}" for m, s in zip(stages["mineral"], stages["stage"], strict=True)]
+    labels = [
+        escape_html(f"{m} · {s}") for m, s in zip(stages["mineral"], stages["stage"], strict=True)
+    ]
     fig = go.Figure(
         [
-            go.Bar(name="World supply lost (%)", x=labels, y=stages["supply_lost"], marker={"color": "#D55E00"},
-                   hovertemplate="%{x}: %{y:.1f}% of world supply lost<extra></extra>"),
-            go.Bar(name="Deal partners' output, upper bound (%)", x=labels, y=stages["offset_upper_bound"],
-                   marker={"color": "#0072B2"}, hovertemplate="%{x}: partners produce %{y:.1f}% of world<extra></extra>"),
+            go.Bar(
+                name="World supply lost (%)",
+                x=labels,
+                y=stages["supply_lost"],
+                marker={"color": "#D55E00"},
+                hovertemplate="%{x}: %{y:.1f}% of world supply lost<extra></extra>",
+            ),
+            go.Bar(
+                name="Deal partners' output, upper bound (%)",
+                x=labels,
+                y=stages["offset_upper_bound"],
+                marker={"color": "#0072B2"},
+                hovertemplate="%{x}: partners produce %{y:.1f}% of world<extra></extra>",
+            ),
         ]
-    )  # fmt: skip
-    fig.update_layout(barmode="group", yaxis={"title": "Share of world production (%)", "range": [0, 105]},
-                      xaxis={"title": "Mineral and stage"}, legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    )
+    fig.update_layout(
+        barmode="group",
+        yaxis={"title": "Share of world production (%)", "range": [0, 105]},
+        xaxis={"title": "Mineral and stage"},
+        legend={"orientation": "h", "y": -0.2},
+    )
     return _base_layout(fig, title, source_line)
 
 
@@ -310,8 +373,18 @@ def static_map_figure(
     ) + (["no data"] if "no data" in groups else [])
     for key in order:
         xs, ys, colour = groups[key]
-        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
-                                 line={"color": "white", "width": 0.4}, name=key, hoverinfo="skip"))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                fill="toself",
+                fillcolor=colour,
+                mode="lines",
+                line={"color": "white", "width": 0.4},
+                name=key,
+                hoverinfo="skip",
+            )
+        )
     fig.update_layout(
         xaxis={"visible": False, "range": [-170, 190]},
         yaxis={"visible": False, "range": [-58, 85], "scaleanchor": "x"},
@@ -337,33 +410,50 @@ def trade_exports_figure(
         part = exports[exports["exporter"] == name].sort_values("year")
         fig.add_trace(
             go.Scatter(
-                x=part["year"].astype(int).tolist(), y=part["value_musd"].round(3).tolist(),
-                mode="lines+markers", name=str(name),
-                line={"width": 2.5 if name != "Others" else 1.5, "color": OKABE_ITO[i % len(OKABE_ITO)],
-                      "dash": "dot" if name == "Others" else "solid"}, marker={"size": 4},
+                x=part["year"].astype(int).tolist(),
+                y=part["value_musd"].round(3).tolist(),
+                mode="lines+markers",
+                name=str(name),
+                line={
+                    "width": 2.5 if name != "Others" else 1.5,
+                    "color": OKABE_ITO[i % len(OKABE_ITO)],
+                    "dash": "dot" if name == "Others" else "solid",
+                },
+                marker={"size": 4},
                 hovertemplate="%{x}: %{y:,.0f} million USD<extra>" + str(name) + "</extra>",
             )
-        )  # fmt: skip
+        )
     top = float(exports["value_musd"].max()) if len(exports) else 1.0
     if not marks.empty:
         years = marks["date"].dt.year + (marks["date"].dt.day_of_year - 1) / 365.25
         # One shape per distinct date, set in one call (add_vline per mark costs ~20 ms each).
         fig.update_layout(
             shapes=[
-                {"type": "line", "xref": "x", "yref": "paper", "x0": float(x), "x1": float(x),
-                 "y0": 0, "y1": 1, "line": {"color": "#999", "width": 1, "dash": "dash"}}
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": float(x),
+                    "x1": float(x),
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#999", "width": 1, "dash": "dash"},
+                }
                 for x in sorted(set(years.round(3)))
             ]
-        )  # fmt: skip
+        )
         fig.add_trace(
             go.Scatter(
-                x=years.tolist(), y=[top * 1.04] * len(marks), mode="markers", name="export controls",
+                x=years.tolist(),
+                y=[top * 1.04] * len(marks),
+                mode="markers",
+                name="export controls",
                 marker={"symbol": "triangle-down", "size": 11, "color": "#D55E00"},
                 customdata=marks[["label"]].to_numpy(),
                 text=marks["date"].dt.strftime("%d %b %Y"),
                 hovertemplate="%{text}: %{customdata[0]}<extra></extra>",
             )
-        )  # fmt: skip
+        )
     fig.update_layout(
         xaxis={"title": "Year", "dtick": 5},
         yaxis={"title": "Exports, million current USD", "rangemode": "tozero"},
@@ -383,12 +473,14 @@ def slope_figure(
         part = part.sort_values("year")
         fig.add_trace(
             go.Scatter(
-                x=part["year"].astype(str).tolist(), y=part[value].round(2).tolist(),
-                mode="lines+markers", name=str(label),
+                x=part["year"].astype(str).tolist(),
+                y=part[value].round(2).tolist(),
+                mode="lines+markers",
+                name=str(label),
                 line={"color": OKABE_ITO[i % len(OKABE_ITO)], "width": 2},
                 hovertemplate="%{x}: %{y:,.1f}<extra>" + str(label) + "</extra>",
             )
-        )  # fmt: skip
+        )
     fig.update_layout(
         xaxis={"title": "Year", "type": "category"},
         yaxis={"title": axis_title, "rangemode": "tozero"},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -148,11 +148,6 @@ def to_query(filters: Filters, choices: Choices) -> dict[str, str]:
     return out
 
 
-def with_values(filters: Filters, **changes: object) -> Filters:
-    """A copy of ``filters`` with some fields changed."""
-    return replace(filters, **changes)  # type: ignore[arg-type]
-
-
 def mineral_family(minerals: pd.DataFrame, selected: Iterable[str]) -> set[str]:
     """The selected mineral ids and every id that rolls up to them (any depth).
 
@@ -208,8 +203,8 @@ def filter_events(
     * dates: announced within ``start``..``end``.
     """
     announced = events["announced"]
-    mask = (announced >= pd.Timestamp(filters.start)) & (announced <= pd.Timestamp(filters.end))
-    mask = mask.to_numpy(dtype=bool, na_value=False).copy()
+    in_range = (announced >= pd.Timestamp(filters.start)) & (announced <= pd.Timestamp(filters.end))
+    mask = in_range.to_numpy(dtype=bool, na_value=False).copy()
     if filters.types:
         mask &= is_in(events["event_type"], filters.types)
     if filters.minerals:

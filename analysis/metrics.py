@@ -429,8 +429,8 @@ def exposure(
         named = hits[["key", "date", "event_id"]].merge(sh[["key", "group"]], on="key")
         named = named.drop_duplicates(["group", "date", "event_id"]).sort_values("event_id")
         names = named.groupby(["group", "date"])["event_id"].agg(";".join)
-        at = pd.MultiIndex.from_arrays([g, out["date"]], names=["group", "date"])
-        out["controls"] = names.reindex(at).fillna("").to_numpy(dtype=object)
+        keys = pd.MultiIndex.from_arrays([g, out["date"]], names=["group", "date"])
+        out["controls"] = names.reindex(keys).fillna("").to_numpy(dtype=object)
     return out
 
 
@@ -573,40 +573,6 @@ def active_deals(
     return events[is_in(events["event_type"], deal_types) & live.to_numpy(dtype=bool)]
 
 
-def deal_network(
-    events: pd.DataFrame, event_types: pd.DataFrame, blocs: pd.DataFrame, as_of: pd.Timestamp
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Countries as nodes and deals as edges (actor to each counterpart), as of a date.
-
-    Edges: ``source``, ``target``, ``event_id``, ``event_type``, ``minerals``, ``announced``,
-    ``binding``. A bloc counterpart stays a bloc node. Nodes: ``code``, ``deals`` (number of
-    distinct deals), ``partners`` (distinct counterparts), ``minerals`` (ids covered).
-    """
-    deals = active_deals(events, event_types, as_of)
-    edges = deals.assign(target=deals["counterparts"].str.split(";")).explode("target")
-    edges = edges[edges["target"] != edges["actor"]].rename(columns={"actor": "source"})
-    edges = edges[
-        ["source", "target", "event_id", "event_type", "minerals", "announced", "binding"]
-    ]
-    both = pd.concat(
-        [
-            edges.rename(columns={"source": "code", "target": "other"}),
-            edges.rename(columns={"target": "code", "source": "other"}),
-        ]
-    )
-    nodes = both.groupby("code").agg(
-        deals=("event_id", "nunique"),
-        partners=("other", "nunique"),
-        minerals=(
-            "minerals",
-            lambda s: ";".join(sorted({m for v in s for m in str(v).split(";")})),
-        ),
-    )
-    return nodes.reset_index().sort_values("deals", ascending=False).reset_index(
-        drop=True
-    ), edges.reset_index(drop=True)
-
-
 def importer_dependency(
     imports: pd.DataFrame,
     events: pd.DataFrame,
@@ -693,14 +659,29 @@ def scenario(
     for (m, stage, basis), part in sh.groupby(["mineral", "stage", "basis"]):
         share = float(part.loc[part["country"] == country, "share"].sum())
         offset = float(part.loc[part["country"].isin(partners), "share"].sum())
-        rows.append({"mineral": m, "stage": stage, "basis": basis, "share_year": int(part["year"].iloc[0]),
-                     "country_share": share, "supply_lost": share * cut_pct / 100,
-                     "offset_upper_bound": min(offset, 100.0)})  # fmt: skip
+        rows.append(
+            {
+                "mineral": m,
+                "stage": stage,
+                "basis": basis,
+                "share_year": int(part["year"].iloc[0]),
+                "country_share": share,
+                "supply_lost": share * cut_pct / 100,
+                "offset_upper_bound": min(offset, 100.0),
+            }
+        )
     stages = pd.DataFrame(
         rows,
-        columns=["mineral", "stage", "basis", "share_year", "country_share", "supply_lost",
-                 "offset_upper_bound"],
-    )  # fmt: skip
+        columns=[
+            "mineral",
+            "stage",
+            "basis",
+            "share_year",
+            "country_share",
+            "supply_lost",
+            "offset_upper_bound",
+        ],
+    )
     imp = imports[imports["mineral"].isin(family) & (imports["source_country"] == country)]
     exposed = imp[
         ["importer", "mineral", "net_import_reliance_pct", "reliance_qualifier", "source_rank"]

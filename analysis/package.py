@@ -11,10 +11,12 @@ Nothing here writes to disk.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,8 @@ from typing import Any, TypeVar
 import pandas as pd
 import pandera.pandas as pa
 import yaml
+
+from analysis.text import HIDDEN, hidden_problem, markup_problem
 
 DATA_DIR = Path(
     os.environ.get("MINERALS_DATA_DIR") or Path(__file__).resolve().parent.parent / "data"
@@ -39,7 +43,9 @@ def data_dir() -> Path:
     )  # a curated table this large is a mistake, not data
 
 
-_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:|data:text/html", re.IGNORECASE)
+HIDDEN_CHARS = "[" + "".join(HIDDEN) + "]"
+# libyaml's safe loader when PyYAML was built with it (5x faster on the descriptor), else Python's.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
@@ -86,7 +92,7 @@ class RawTable:
 def read_descriptor(data_dir: Path = DATA_DIR) -> dict[str, Any]:
     """Return the parsed ``datapackage.yaml`` of ``data_dir``."""
     with open(Path(data_dir) / DESCRIPTOR, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_YAML_LOADER)
 
 
 def resources(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -97,52 +103,81 @@ def resources(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def _display(path: Path, data_dir: Path) -> str:
     """Path as users typed it: relative to the working directory when possible."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(path)
+
+
+def display_dir(folder: Path | None = None) -> str:
+    """The data folder as a reader should see it named (``$MINERALS_DATA_DIR`` when set)."""
+    shown = _display(Path(folder or data_dir()), Path("."))
+    return shown if shown not in (".", "") else str(Path.cwd())
 
 
 # --------------------------------------------------------------------------- reading text
 
 
-def read_csv_text(path: Path, fields: list[str], display: str, name: str = "") -> RawTable:
-    """Read ``path`` as UTF-8 CSV with the header ``fields``; never raises on bad content."""
-    empty = RawTable(name, display, pd.DataFrame(columns=fields, dtype="object"), pd.Series([]))
-    if not path.exists():
-        empty.problems.append(Problem(display, 0, "", "file is missing"))
-        return empty
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
-        empty.problems.append(
-            Problem(
-                display,
-                0,
-                "",
-                f"file is {size / 1e6:.0f} MB, over the {MAX_TABLE_BYTES // 2**20} MiB limit for a table; not read",
+def read_file(path: Path, display: str) -> tuple[bytes | None, Problem | None]:
+    """The bytes of ``path``, or the one problem that stops it being read (never raises)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, Problem(
+                display, 0, "", "is a symbolic link that loops; point it at a file"
             )
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return None, Problem(display, 0, "", "file is missing")
+        return None, Problem(display, 0, "", f"cannot be read: {exc.strerror or exc}")
+    if stat.S_ISDIR(info.st_mode):
+        return None, Problem(display, 0, "", "is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        return None, Problem(display, 0, "", "is not a regular file (a device, pipe or socket)")
+    if info.st_size > MAX_TABLE_BYTES:
+        limit = MAX_TABLE_BYTES // 2**20
+        return None, Problem(
+            display,
+            0,
+            "",
+            f"file is {info.st_size / 1e6:.0f} MB, over the {limit} MiB limit for a table; not read",
         )
-        return empty
-    raw = path.read_bytes()
-    if not raw.strip():
-        empty.problems.append(Problem(display, 1, "", "file is empty (expected a header row)"))
-        return empty
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        return None, Problem(display, 0, "", f"cannot be read: {exc.strerror or exc}")
+
+
+def decode_utf8(raw: bytes, display: str) -> tuple[str | None, Problem | None]:
+    """``raw`` as UTF-8 text (a leading BOM dropped), or the problem: where, and what it looks like."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, Problem(display, 1, "", "is UTF-16 encoded; save the file as UTF-8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        empty.problems.append(
-            Problem(
-                display,
-                line,
-                "",
+        if exc.reason == "unexpected end of data":
+            what = "file ends in the middle of a character (truncated?)"
+        else:
+            what = (
                 f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at character {col}; "
-                "save the file as UTF-8",
+                "save the file as UTF-8"
             )
-        )
+        return None, Problem(display, line, "", what)
+    return text.removeprefix("\ufeff"), None
+
+
+def read_csv_text(path: Path, fields: list[str], display: str, name: str = "") -> RawTable:
+    """Read ``path`` as UTF-8 CSV with the header ``fields``; never raises on bad content."""
+    empty = RawTable(name, display, pd.DataFrame(columns=fields, dtype="object"), pd.Series([]))
+    raw, problem = read_file(path, display)
+    if problem is None and raw is not None and not raw.strip():
+        problem = Problem(display, 1, "", "file is empty (expected a header row)")
+    if problem is None and raw is not None:
+        text, problem = decode_utf8(raw, display)
+    if problem is not None or raw is None or text is None:
+        empty.problems.append(problem or Problem(display, 0, "", "cannot be read"))
         return empty
-    if text.startswith("\ufeff"):
-        text = text[1:]
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         empty.problems.append(Problem(display, line, "", "contains a NUL byte"))
@@ -192,7 +227,12 @@ def read_csv_text(path: Path, fields: list[str], display: str, name: str = "") -
             rows.append(record)
             starts.append(start)
     except csv.Error as exc:
-        problems.append(Problem(display, reader.line_num, "", f"malformed CSV: {exc}"))
+        what = (
+            "file ends inside a quoted cell (truncated?)"
+            if "unexpected end of data" in str(exc)
+            else f"malformed CSV: {exc}"
+        )
+        problems.append(Problem(display, previous_end + 1, "", what))
     frame = pd.DataFrame(rows, columns=fields, dtype="object")
     frame = frame.where(frame != "", None)
     return RawTable(name, display, frame, pd.Series(starts, dtype="int64"), problems)
@@ -249,9 +289,7 @@ def _valid_integer(s: pd.Series) -> pd.Series:
     return s.astype(str).str.fullmatch(r"[+-]?\d+")
 
 
-def _field_rules(
-    spec: dict[str, Any], lookups: dict[str, set[str]], resource_name: str
-) -> list[_Rule]:
+def _field_rules(spec: dict[str, Any], lookups: dict[str, set[str]]) -> list[_Rule]:
     """The pandera checks for one Table Schema field, each with its message."""
     rules: list[_Rule] = []
     name = spec["name"]
@@ -283,62 +321,80 @@ def _field_rules(
             lambda s: s.astype(str).str.match(r"^https?://[^\s/$.?#][^\s]*$", case=False),
             lambda v, _r: f"'{v}' is not an http(s) URL",
         )
-    if "pattern" in cons:
-        pattern = cons["pattern"]
-        ok = lambda s, p=pattern: s.astype(str).str.fullmatch(p).fillna(False)
+    item_pattern = cons.get("pattern", spec.get("x-itemPattern"))  # x-: each item of a list
+    if item_pattern is not None:
+        pattern = str(item_pattern)
+
+        def matches(s: pd.Series) -> pd.Series:
+            return s.astype(str).str.fullmatch(pattern).fillna(False)
+
         add(
             "pattern",
-            ok,
-            lambda v, _r, ok=ok: f"{_bad_items(v, delim, ok)} does not match {pattern}",
+            matches,
+            lambda v, _r: f"{_bad_items(v, delim, matches)} does not match {pattern}",
         )
     if "enum" in cons:
         allowed = [str(a) for a in cons["enum"]]
         add(
             "enum",
-            lambda s, a=allowed: s.astype(str).isin(a),
-            lambda v, _r, a=allowed: f"'{v}' is not one of: {', '.join(a)}",
+            lambda s: s.astype(str).isin(allowed),
+            lambda v, _r: f"'{v}' is not one of: {', '.join(allowed)}",
         )
     if "maxLength" in cons:
         n = int(cons["maxLength"])
         add(
             "maxLength",
-            lambda s, n=n: s.astype(str).str.len() <= n,
-            lambda v, _r, n=n: f"is {len(str(v))} characters long, more than {n}",
+            lambda s: s.astype(str).str.len() <= n,
+            lambda v, _r: f"is {len(str(v))} characters long, more than {n}",
         )
-    if cons.get("x-plainText"):
+    if spec.get("x-plainText") or cons.get("x-plainText"):
         add(
             "plainText",
-            lambda s: ~s.astype(str).str.contains(_HTML, regex=True),
-            lambda v, _r: "contains HTML or script markup; plain text only",
+            lambda s: s.astype(str).map(markup_problem).isna(),
+            lambda v, _r: f"contains {markup_problem(str(v))}; plain text only",
         )
+    add(
+        "hidden",
+        lambda s: ~s.astype(str).str.contains(HIDDEN_CHARS, regex=True),
+        lambda v, _r: f"contains a hidden character, {hidden_problem(str(v))}; remove it",
+    )
     for bound, op, word in (
         ("minimum", "ge", "below the minimum"),
         ("maximum", "le", "above the maximum"),
     ):
         if bound not in cons:
             continue
-        limit = cons[bound]
-        if ftype == "date":
-            lim = pd.Timestamp(limit)
-            conv = lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
-        else:
-            lim = float(limit)
-            conv = lambda s: pd.to_numeric(s, errors="coerce")
-
-        def ok(s: pd.Series, conv=conv, lim=lim, op=op) -> pd.Series:
-            values = conv(s)
-            return values.isna() | getattr(values, op)(lim)
-
-        add(bound, ok, lambda v, _r, word=word, limit=limit: f"'{v}' is {word} {limit}")
-    refs = [spec["x-reference"]] if "x-reference" in spec else []
-    for ref in refs:
+        add(bound, _bound_check(ftype, op, cons[bound]), _bound_message(word, cons[bound]))
+    ref = spec.get("x-reference")
+    # A table that could not be read is reported on its own, not at every use of its codes.
+    if ref and all(res in lookups for res in ref["resources"]):
         allowed_set: set[str] = set(ref.get("extra", []))
         for res in ref["resources"]:
-            allowed_set |= lookups.get(res, set())
-        ok = lambda s, a=allowed_set: s.astype(str).isin(a)
-        msg = ref.get("message", "is not a known code")
-        add("reference", ok, lambda v, _r, ok=ok, msg=msg: f"{_bad_items(v, delim, ok)} {msg}")
+            allowed_set |= lookups[res]
+        msg = str(ref.get("message", "is not a known code"))
+
+        def known(s: pd.Series) -> pd.Series:
+            return s.astype(str).isin(allowed_set)
+
+        add("reference", known, lambda v, _r: f"{_bad_items(v, delim, known)} {msg}")
     return rules
+
+
+def _bound_check(ftype: str, op: str, limit: Any) -> Callable[[pd.Series], pd.Series]:
+    """Values at or inside ``limit`` (``op`` is ``ge`` or ``le``); what does not parse passes here."""
+
+    def ok(s: pd.Series) -> pd.Series:
+        if ftype == "date":
+            values = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+            return values.isna() | getattr(values, op)(pd.Timestamp(limit))
+        numbers = pd.to_numeric(s, errors="coerce")
+        return numbers.isna() | getattr(numbers, op)(float(limit))
+
+    return ok
+
+
+def _bound_message(word: str, limit: Any) -> Message:
+    return lambda v, _r: f"'{v}' is {word} {limit}"
 
 
 def _foreign_key_rules(
@@ -348,11 +404,14 @@ def _foreign_key_rules(
     files: dict[str, str],
 ) -> dict[str, list[_Rule]]:
     out: dict[str, list[_Rule]] = {}
-    for fk in schema.get("foreignKeys", []):
+    # Table Schema foreign keys are on whole values; x-foreignKeys (same shape) on each list item.
+    for fk in [*schema.get("foreignKeys", []), *schema.get("x-foreignKeys", [])]:
         (col,) = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
         ref = fk["reference"]
         (ref_field,) = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        allowed = lookups.get(f"{ref['resource']}.{ref_field}", set())
+        if f"{ref['resource']}.{ref_field}" not in lookups:
+            continue  # the referenced table could not be read; that is its own problem
+        allowed = lookups[f"{ref['resource']}.{ref_field}"]
         spec = specs[col]
         delim = spec.get("delimiter") if spec.get("type") == "list" else None
         ok = lambda s, a=allowed: s.astype(str).isin(a)
@@ -416,21 +475,21 @@ def validate_table(
     primary = schema.get("primaryKey", [])
     for name, spec in specs.items():
         cons = spec.get("constraints", {}) or {}
-        col_rules = _field_rules(spec, lookups, resource["name"]) + fk_rules.get(name, [])
+        col_rules = _field_rules(spec, lookups) + fk_rules.get(name, [])
         for r in col_rules:
-            rules[r.check.name] = r
+            rules[str(r.check.name)] = r
         required = bool(cons.get("required")) or name in primary
         columns[name] = pa.Column(
             object, checks=[r.check for r in col_rules], nullable=not required, coerce=False
         )
     frame_checks = []
     for col, rule in _order_rules(specs):
-        rules[rule.check.name] = rule
+        rules[str(rule.check.name)] = rule
         frame_checks.append((col, rule.check))
     schema_obj = pa.DataFrameSchema(
         columns, checks=[c for _, c in frame_checks], strict=False, coerce=False
     )
-    order_cols = {rule_check.name: col for col, rule_check in frame_checks}
+    order_cols = {str(rule_check.name): col for col, rule_check in frame_checks}
     frame = table.frame
     problems: list[Problem] = []
     if frame.empty:
@@ -446,7 +505,7 @@ def validate_table(
             idx = int(idx)
             line = int(table.lines.iloc[idx])
             check = str(case.check)
-            row = frame.loc[idx]
+            row = frame.iloc[idx]  # the frame has a RangeIndex: position and label agree
             value = case.failure_case
             if check == "not_nullable":
                 problems.append(Problem(table.path, line, case.column, "missing required value"))
@@ -500,13 +559,7 @@ def _unique_problems(
 # --------------------------------------------------------------------------- package
 
 
-TABLE_ORDER = ("countries", "blocs", "minerals", "event_types", "events")
-
-
-def read_raw_tables(data_dir: Path = DATA_DIR) -> tuple[dict[str, Any], dict[str, RawTable]]:
-    """Read the descriptor and every CSV resource as text."""
-    data_dir = Path(data_dir)
-    descriptor = read_descriptor(data_dir)
+def _read_tables(descriptor: dict[str, Any], data_dir: Path) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
     for res in descriptor["resources"]:
         if res.get("format", "csv") != "csv":
@@ -514,7 +567,7 @@ def read_raw_tables(data_dir: Path = DATA_DIR) -> tuple[dict[str, Any], dict[str
         path = data_dir / res["path"]
         fields = [f["name"] for f in res["schema"]["fields"]]
         tables[res["name"]] = read_csv_text(path, fields, _display(path, data_dir), res["name"])
-    return descriptor, tables
+    return tables
 
 
 def _lookups(descriptor: dict[str, Any], tables: dict[str, RawTable]) -> dict[str, set[str]]:
@@ -522,7 +575,7 @@ def _lookups(descriptor: dict[str, Any], tables: dict[str, RawTable]) -> dict[st
     out: dict[str, set[str]] = {}
     for res in descriptor["resources"]:
         table = tables.get(res["name"])
-        if table is None:
+        if table is None or (table.frame.empty and table.problems):
             continue
         for f in res["schema"]["fields"]:
             col = table.frame.get(f["name"])
@@ -534,17 +587,32 @@ def _lookups(descriptor: dict[str, Any], tables: dict[str, RawTable]) -> dict[st
     return out
 
 
-def _geojson_problems(path: Path, display: str, countries: set[str]) -> list[Problem]:
-    if not path.exists():
-        return [Problem(display, 0, "", "file is missing")]
+def _geojson_problems(path: Path, display: str, countries: set[str] | None) -> list[Problem]:
+    raw, problem = read_file(path, display)
+    if problem is not None or raw is None:
+        return [problem or Problem(display, 0, "", "cannot be read")]
+    text, problem = decode_utf8(raw, display)
+    if problem is not None or text is None:
+        return [problem or Problem(display, 0, "", "cannot be read")]
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", 0)
-        return [Problem(display, line, "", f"not valid GeoJSON: {exc}")]
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [
+            Problem(
+                display, exc.lineno, "", f"not valid GeoJSON: {exc.msg} at character {exc.colno}"
+            )
+        ]
+    if not isinstance(doc, dict):
+        return [Problem(display, 1, "", "not a GeoJSON FeatureCollection")]
     if doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         return [Problem(display, 1, "", "not a GeoJSON FeatureCollection")]
-    bad = sorted({str(f.get("properties", {}).get("iso3")) for f in doc["features"]} - countries)
+    if not all(
+        isinstance(f, dict) and isinstance(f.get("properties"), dict) for f in doc["features"]
+    ):
+        return [Problem(display, 0, "", "a feature without properties")]
+    if countries is None:
+        return []  # countries.csv could not be read: reported on its own
+    bad = sorted({str(f["properties"].get("iso3")) for f in doc["features"]} - countries)
     return [Problem(display, 0, "iso3", f"'{b}' is not an iso3 in countries.csv") for b in bad]
 
 
@@ -553,23 +621,53 @@ def validate_package(data_dir: Path = DATA_DIR) -> list[Problem]:
     return _check(Path(data_dir))[2]
 
 
+def _descriptor_problems(descriptor: Any, where: str) -> list[Problem]:
+    """What makes ``descriptor`` unusable as a data package (before any table is read)."""
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return [Problem(where, 0, "", "not a data package: no list of resources")]
+    out = []
+    for i, res in enumerate(descriptor["resources"], 1):
+        if not isinstance(res, dict) or not res.get("name") or not res.get("path"):
+            out.append(Problem(where, 0, "", f"resource {i} has no name or no path"))
+        elif res.get("format", "csv") == "csv" and not isinstance(
+            (res.get("schema") or {}).get("fields"), list
+        ):
+            out.append(Problem(where, 0, "", f"resource {res['name']} has no schema fields"))
+    return out
+
+
 def _check(data_dir: Path) -> tuple[dict[str, Any], dict[str, RawTable], list[Problem]]:
-    where = _display(data_dir / DESCRIPTOR, data_dir)
+    path = data_dir / DESCRIPTOR
+    where = _display(path, data_dir)
+    if not data_dir.is_dir():
+        folder = _display(data_dir, data_dir)
+        what = "is not a folder" if data_dir.exists() else "data folder is missing"
+        return {}, {}, [Problem(folder, 0, "", what)]
+    raw, problem = read_file(path, where)
+    if problem is not None or raw is None:
+        if problem is not None and problem.message == "file is missing":
+            problem = Problem(where, 0, "", "descriptor is missing")
+        return {}, {}, [problem or Problem(where, 0, "", "cannot be read")]
+    text, problem = decode_utf8(raw, where)
+    if problem is not None or text is None:
+        return {}, {}, [problem or Problem(where, 0, "", "cannot be read")]
     try:
-        descriptor, tables = read_raw_tables(data_dir)
-    except FileNotFoundError:
-        return {}, {}, [Problem(where, 0, "", "descriptor is missing")]
+        descriptor = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
-        return {}, {}, [Problem(where, 0, "", f"descriptor is not valid YAML: {exc}")]
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return {}, {}, [Problem(where, line, "", f"descriptor is not valid YAML: {reason}")]
+    problems = _descriptor_problems(descriptor, where)
+    if problems:
+        return {}, {}, problems
+    tables = _read_tables(descriptor, data_dir)
     lookups = _lookups(descriptor, tables)
     files = {name: Path(t.path).name for name, t in tables.items()}
-    problems: list[Problem] = []
     for res in descriptor["resources"]:
         if res.get("format", "csv") == "geojson":
             path = data_dir / res["path"]
-            problems += _geojson_problems(
-                path, _display(path, data_dir), lookups.get("countries", set())
-            )
+            problems += _geojson_problems(path, _display(path, data_dir), lookups.get("countries"))
             continue
         if res.get("format") == "parquet":
             problems += _read_columnar(data_dir, res, lookups, tables, files)

@@ -18,7 +18,6 @@ TOL_MUTED = [
     "#DDDDDD",
 ]
 
-CATEGORY_COLOURS = {"deal": "#0072B2", "control": "#D55E00", "lifecycle": "#6F6F6F"}
 
 EVENT_TYPE_COLOURS = {
     "deal_agreement": "#003F7F",
@@ -39,12 +38,18 @@ EVENT_TYPE_COLOURS = {
     "lifting": "#000000",
     "replacement": "#999933",
     "amendment": "#BBBBBB",
+    "dispute": "#5E3C99",
+    "resource_nationalism": "#8C2D04",
+    "supply_disruption": "#F16913",
+    "deal_policy": "#6699CC",
+    "implementation": "#A6761D",
 }
 
 EVENT_TYPE_SYMBOLS = {
     "deal": "circle",
     "control": "diamond",
     "lifecycle": "triangle-up",
+    "supply": "square",
 }
 
 STATUS_COLOURS = {

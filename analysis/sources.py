@@ -55,7 +55,7 @@ def edition_label(rows: pd.DataFrame) -> str:
     frame = rows[["edition", "year"]].assign(
         estimated=rows["estimated"].astype(bool) if "estimated" in rows else False
     )
-    for edition, part in sorted(frame.groupby("edition"), key=lambda kv: kv[0], reverse=True):
+    for edition, part in sorted(frame.groupby("edition"), key=lambda kv: str(kv[0]), reverse=True):
         years = [int(y) for y in part["year"].unique()]
         kind = "estimates" if bool(part["estimated"].all()) else "data"
         parts.append(f"USGS {edition}, {_years(years)} {kind}")

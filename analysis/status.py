@@ -74,8 +74,16 @@ ACTIVE_CODE = STATUSES.index(ACTIVE)
 RELAXED_CODE = STATUSES.index(RELAXED)
 _CODE = {name: i for i, name in enumerate(STATUSES)}
 # Most active first: a measure's own status is the first of these found among its units.
-_ACTIVENESS = ("in force", "relaxed", "suspended", "announced", "expired", "replaced", "lifted",
-               "not announced")  # fmt: skip
+_ACTIVENESS = (
+    "in force",
+    "relaxed",
+    "suspended",
+    "announced",
+    "expired",
+    "replaced",
+    "lifted",
+    "not announced",
+)
 _RANK = np.array([_ACTIVENESS.index(s) for s in STATUSES], dtype=np.int8)
 _BY_RANK = np.array([_CODE[s] for s in _ACTIVENESS], dtype=np.int8)
 MINERAL, HS_CODE = 0, 1  # kinds of unit
@@ -143,8 +151,13 @@ class EventIndex:
 
         def covers(act: int, unit: int) -> bool:
             m_pos = int(self.unit_measure[unit])
-            key = (minerals[act], None if hs is None else hs[act], minerals[m_pos],
-                   int(self.unit_kind[unit]), self.unit_item[unit])  # fmt: skip
+            key = (
+                minerals[act],
+                None if hs is None else hs[act],
+                minerals[m_pos],
+                int(self.unit_kind[unit]),
+                self.unit_item[unit],
+            )
             hit = memo.get(key)
             if hit is None:
                 act_min = set(_items(key[0]))
@@ -227,8 +240,14 @@ class EventIndex:
         source = np.concatenate([self.unit_measure, self.pair_act, self.sub_act])
         after_end = np.where(self.ends[source] == NAT, NAT, self.ends[source] + DAY)
         unit = np.concatenate([owner, owner, owner, units])
-        date = np.concatenate([self.announced[source], self.effective[source], after_end,
-                               np.full(len(units), until_ns)])  # fmt: skip
+        date = np.concatenate(
+            [
+                self.announced[source],
+                self.effective[source],
+                after_end,
+                np.full(len(units), until_ns),
+            ]
+        )
         keep = (date != NAT) & (date <= until_ns)
         unit, date = unit[keep], date[keep]
         order = np.lexsort((date, unit))
@@ -263,9 +282,14 @@ class EventIndex:
         until_ns = int(to_ns([pd.Timestamp(until)])[0])
         unit, date = self.change_dates(until_ns)
         controls = np.flatnonzero(self.control)
-        own = np.concatenate([self.announced[controls], self.effective[controls],
-                              np.where(self.ends[controls] == NAT, NAT, self.ends[controls] + DAY),
-                              np.full(len(controls), until_ns)])  # fmt: skip
+        own = np.concatenate(
+            [
+                self.announced[controls],
+                self.effective[controls],
+                np.where(self.ends[controls] == NAT, NAT, self.ends[controls] + DAY),
+                np.full(len(controls), until_ns),
+            ]
+        )
         measure = np.concatenate([self.unit_measure[unit], np.tile(controls, 4)])
         date = np.concatenate([date, own])
         keep = (date != NAT) & (date <= until_ns)
@@ -389,20 +413,6 @@ def status_grid(
     ix = EventIndex.build(events, event_types) if index is None else index
     measures = np.flatnonzero(ix.control)
     return _frame(ix, np.repeat(measures, len(days)), np.tile(days, len(measures)))
-
-
-def status_pairs(
-    events: pd.DataFrame, event_types: pd.DataFrame, pairs: pd.DataFrame
-) -> pd.DataFrame:
-    """Status of given (measure, date) pairs: ``pairs`` has columns ``event_id`` and ``date``.
-
-    Pairs whose ``event_id`` is not a control measure are left out; the others keep their order.
-    """
-    ix = EventIndex.build(events, event_types)
-    pos = pd.Index(ix.ids).get_indexer(pairs["event_id"].to_numpy(dtype=object))
-    keep = pos >= 0
-    keep[keep] = ix.control[pos[keep]]
-    return _frame(ix, pos[keep], to_ns(pairs["date"])[keep])
 
 
 def measure_status(

@@ -568,8 +568,14 @@ def trade_exposure(
             at = pd.MultiIndex.from_arrays([share_year[col], on["actor"].astype(str).to_numpy()])
             weight = lookup.reindex(at).fillna(0.0).to_numpy()
             # One exporter counts once per date, whatever the number of measures.
-            best = pd.DataFrame({"col": col, "actor": on["actor"].to_numpy(), "w": weight,
-                                 "all": on["all_destinations"].to_numpy(dtype=bool)})  # fmt: skip
+            best = pd.DataFrame(
+                {
+                    "col": col,
+                    "actor": on["actor"].to_numpy(),
+                    "w": weight,
+                    "all": on["all_destinations"].to_numpy(dtype=bool),
+                }
+            )
             any_ctl = best.drop_duplicates(["col", "actor"])
             np.add.at(exposure, any_ctl["col"].to_numpy(), any_ctl["w"].to_numpy())
             all_ctl = best[best["all"]].drop_duplicates(["col", "actor"])

@@ -161,9 +161,18 @@ def current_imports(pkg: DataPackage) -> pd.DataFrame:
 def stage_title(pkg: DataPackage, mineral: str, stage: str, basis: str) -> str:
     """'Silicon · plant (silicon metal)': the basis is named wherever a stage has several."""
     name = str(pkg["minerals"].set_index("mineral_id").at[mineral, "name"])
-    multi = len(set(pkg["production"].loc[
-        (pkg["production"]["mineral"] == mineral) & (pkg["production"]["stage"] == stage), "basis"
-    ])) > 1  # fmt: skip
+    multi = (
+        len(
+            set(
+                pkg["production"].loc[
+                    (pkg["production"]["mineral"] == mineral)
+                    & (pkg["production"]["stage"] == stage),
+                    "basis",
+                ]
+            )
+        )
+        > 1
+    )
     label = metrics.basis_label(bases(pkg), mineral, stage, basis)
     return f"{name} · {stage} ({label})" if multi else f"{name} · {stage}"
 
@@ -262,21 +271,40 @@ def _exposure_series(
     prod = prod[prod["mineral"].isin(minerals)]
     if prod.empty:
         return pd.DataFrame(
-            columns=["mineral", "stage", "basis", "date", "share_year", "exposure", "exposure_all",
-                     "exposure_relaxed", "label"]
-        )  # fmt: skip
+            columns=[
+                "mineral",
+                "stage",
+                "basis",
+                "date",
+                "share_year",
+                "exposure",
+                "exposure_all",
+                "exposure_relaxed",
+                "label",
+            ]
+        )
     ex = metrics.exposure(
-        prod, pkg["events"], pkg["event_types"], pkg["minerals"], dates, None,
-        with_controls=False, index=event_index(pkg), bases=bases(pkg),
-    )  # fmt: skip
+        prod,
+        pkg["events"],
+        pkg["event_types"],
+        pkg["minerals"],
+        dates,
+        None,
+        with_controls=False,
+        index=event_index(pkg),
+        bases=bases(pkg),
+    )
     if stage:
         main = ex.groupby("mineral")["stage"].transform(
             lambda s: stage if (s == stage).any() else s.iloc[0]
         )
         ex = ex[ex["stage"] == main]
     titles = {
-        k: stage_title(pkg, *k) for k in ex[["mineral", "stage", "basis"]].drop_duplicates().itertuples(index=False, name=None)
-    }  # fmt: skip
+        k: stage_title(pkg, *k)
+        for k in ex[["mineral", "stage", "basis"]]
+        .drop_duplicates()
+        .itertuples(index=False, name=None)
+    }
     keys = list(zip(ex["mineral"], ex["stage"], ex["basis"], strict=True))
     return ex.assign(label=[titles[k] for k in keys])
 
@@ -337,19 +365,26 @@ def revisions_shown(pkg: DataPackage, prod: pd.DataFrame) -> pd.DataFrame:
         flags = f.map({"W": "withheld", "NA": "not available"})
         return text.where(text != "", flags.fillna("not listed"))
 
-    return pd.DataFrame(
-        {
-            "Series": [stage_title(pkg, m, st, b) for m, st, b in zip(rev["mineral"], rev["stage"], rev["basis"], strict=True)],
-            "Year": rev["year"].astype(int),
-            "Country": rev["country"].map(names).fillna(rev["country"]),
-            "Unit": rev["unit"],
-            "Older edition": "USGS " + rev["edition"],
-            "Its value": shown(rev["quantity"], rev["flag"]),
-            "Edition used": "USGS " + rev["revised_in"],
-            "Value used": shown(rev["revised_quantity"], rev["revised_flag"]),
-            "Change": rev["change"],
-        }
-    ).sort_values(["Series", "Year", "Country"]).reset_index(drop=True)  # fmt: skip
+    return (
+        pd.DataFrame(
+            {
+                "Series": [
+                    stage_title(pkg, m, st, b)
+                    for m, st, b in zip(rev["mineral"], rev["stage"], rev["basis"], strict=True)
+                ],
+                "Year": rev["year"].astype(int),
+                "Country": rev["country"].map(names).fillna(rev["country"]),
+                "Unit": rev["unit"],
+                "Older edition": "USGS " + rev["edition"],
+                "Its value": shown(rev["quantity"], rev["flag"]),
+                "Edition used": "USGS " + rev["revised_in"],
+                "Value used": shown(rev["revised_quantity"], rev["revised_flag"]),
+                "Change": rev["change"],
+            }
+        )
+        .sort_values(["Series", "Year", "Country"])
+        .reset_index(drop=True)
+    )
 
 
 def imports_label(imports: pd.DataFrame) -> str:
@@ -392,12 +427,15 @@ def mineral_profile(
     share_sources: dict[str, str] = {}
     if not conc.empty:
         conc = conc.assign(
-            title=[stage_title(pkg, m, st, b) for m, st, b in zip(conc["mineral"], conc["stage"], conc["basis"], strict=True)]
-        )  # fmt: skip
+            title=[
+                stage_title(pkg, m, st, b)
+                for m, st, b in zip(conc["mineral"], conc["stage"], conc["basis"], strict=True)
+            ]
+        )
         for (m, st, b), part in all_shares.groupby(["mineral", "stage", "basis"]):
             rows = prod[(prod["mineral"] == m) & (prod["stage"] == st) & (prod["basis"] == b)]
             label = sources.edition_label(rows)
-            key = f"{stage_title(pkg, m, st, b)}: share of world production, {year} ({label})"
+            key = f"{stage_title(pkg, str(m), str(st), str(b))}: share of world production, {year} ({label})"
             per_stage[key] = part
             share_sources[key] = sources.supply_source(pkg, rows)
     events = filter_events(
@@ -441,11 +479,23 @@ def mineral_profile(
     name = str(pkg["minerals"].set_index("mineral_id").at[mineral, "name"])
     eu = pkg["eu_crm_2023"][pkg["eu_crm_2023"]["mineral"].isin(family)]
     return MineralProfile(
-        mineral=mineral, name=name, as_of=filters.as_of, stages=conc, shares=per_stage, processing=processing,
-        exposure_series=series, events=events[cats != "deal"], deals=events[cats == "deal"], imports=dep,
-        governance=gov, eu=eu, share_sources=share_sources, exposure_source=exposure_source(pkg, series),
-        imports_label=imports_label(dep), revisions=revisions_shown(pkg, prod),
-    )  # fmt: skip
+        mineral=mineral,
+        name=name,
+        as_of=filters.as_of,
+        stages=conc,
+        shares=per_stage,
+        processing=processing,
+        exposure_series=series,
+        events=events[cats != "deal"],
+        deals=events[cats == "deal"],
+        imports=dep,
+        governance=gov,
+        eu=eu,
+        share_sources=share_sources,
+        exposure_source=exposure_source(pkg, series),
+        imports_label=imports_label(dep),
+        revisions=revisions_shown(pkg, prod),
+    )
 
 
 @dataclass
@@ -471,8 +521,13 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
     producer = sh[sh["share"] >= 5].sort_values("share", ascending=False)
     producer = producer.assign(
         name=producer["mineral"].map(names),
-        title=[stage_title(pkg, m, st, b) for m, st, b in zip(producer["mineral"], producer["stage"], producer["basis"], strict=True)],
-    )  # fmt: skip
+        title=[
+            stage_title(pkg, m, st, b)
+            for m, st, b in zip(
+                producer["mineral"], producer["stage"], producer["basis"], strict=True
+            )
+        ],
+    )
     ev = pkg["events"][pkg["events"]["announced"] <= as_of]
     cats = category_of(pkg).reindex(ev.index)
     blocs = pkg["blocs"]
@@ -503,7 +558,7 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
     centroids = pkg["countries"].set_index("iso3")[["lat", "lon", "name"]]
     partners = partners.join(centroids, on="partner").sort_values("deals", ascending=False)
     gov = (
-        pkg["countries"].set_index("iso3").loc[iso3]
+        pkg["countries"].set_index("iso3").loc[[iso3]].iloc[0]
         if iso3 in set(pkg["countries"]["iso3"])
         else None
     )
@@ -602,9 +657,18 @@ def scenario_view(
 ) -> dict[str, pd.DataFrame]:
     """The what-if tables for the scenario page and briefing (see :func:`metrics.scenario`)."""
     return metrics.scenario(
-        pkg["production"], current_imports(pkg), pkg["events"], pkg["event_types"], pkg["blocs"],
-        pkg["minerals"], country, mineral, cut, pd.Timestamp(as_of), bases=bases(pkg),
-    )  # fmt: skip
+        pkg["production"],
+        current_imports(pkg),
+        pkg["events"],
+        pkg["event_types"],
+        pkg["blocs"],
+        pkg["minerals"],
+        country,
+        mineral,
+        cut,
+        pd.Timestamp(as_of),
+        bases=bases(pkg),
+    )
 
 
 def scenario_rows(pkg: DataPackage, stages: pd.DataFrame) -> pd.DataFrame:
@@ -729,10 +793,14 @@ def trade_controls(pkg: DataPackage, day: dt.date) -> pd.DataFrame:
     return pkg.derived(
         key,
         lambda: trade.export_controls(
-            pkg["events"], pkg["event_types"], pkg["minerals"], pkg["blocs"], pd.Timestamp(day),
+            pkg["events"],
+            pkg["event_types"],
+            pkg["minerals"],
+            pkg["blocs"],
+            pd.Timestamp(day),
             event_index(pkg),
         ),
-    )  # fmt: skip
+    )
 
 
 def _top_sources(sources: pd.DataFrame, names: dict[str, str], n: int = 3) -> str:
@@ -808,8 +876,15 @@ def country_dependency(pkg: DataPackage, iso3: str, filters: Filters) -> Country
         )
         if before is not None:
             for y, dep in ((since, before), (year, row)):
-                slopes.append({"mineral": mineral, "label": label, "year": y,
-                               "controlled_share": dep["controlled_share"], "hhi": dep["hhi"]})  # fmt: skip
+                slopes.append(
+                    {
+                        "mineral": mineral,
+                        "label": label,
+                        "year": y,
+                        "controlled_share": dep["controlled_share"],
+                        "hhi": dep["hhi"],
+                    }
+                )
     frame = pd.DataFrame(rows)
     order: list[str] = []
     if not frame.empty:
@@ -828,9 +903,16 @@ def country_dependency(pkg: DataPackage, iso3: str, filters: Filters) -> Country
         f"31 Dec {since}. HHI on shares of import value, 0 to 10 000."
     )
     return CountryDependency(
-        iso3, names.get(iso3, iso3), year, since, frame, pd.DataFrame(slopes), order,
-        trade_source_line(pkg), note,
-    )  # fmt: skip
+        iso3,
+        names.get(iso3, iso3),
+        year,
+        since,
+        frame,
+        pd.DataFrame(slopes),
+        order,
+        trade_source_line(pkg),
+        note,
+    )
 
 
 @dataclass
@@ -903,9 +985,16 @@ def mineral_trade(pkg: DataPackage, mineral: str, filters: Filters, top: int = 1
     )
     dates = metrics.monthly_dates(dt.date(TRADE_SINCE, 1, 1), filters.as_of)
     ex = trade.trade_exposure(
-        pkg["trade"], codes, pkg["events"], pkg["event_types"], pkg["minerals"], pkg["blocs"],
-        dates, event_index(pkg), mineral_ids=[mineral],
-    )  # fmt: skip
+        pkg["trade"],
+        codes,
+        pkg["events"],
+        pkg["event_types"],
+        pkg["minerals"],
+        pkg["blocs"],
+        dates,
+        event_index(pkg),
+        mineral_ids=[mineral],
+    )
     held = ex["share_year"] < ex["date"].dt.year
     ex = ex.assign(label=str(labels.get(mineral, mineral)) + " (" + ex["stage"] + ", export basis)")
     last = last_trade_year(pkg)
@@ -915,9 +1004,17 @@ def mineral_trade(pkg: DataPackage, mineral: str, filters: Filters, top: int = 1
         else "Export basis: each year's own export shares."
     )
     return MineralTrade(
-        mineral, str(labels.get(mineral, mineral)), year, hs_table.reset_index(drop=True),
-        importers, exports, controls, ex, trade_source_line(pkg), note,
-    )  # fmt: skip
+        mineral,
+        str(labels.get(mineral, mineral)),
+        year,
+        hs_table.reset_index(drop=True),
+        importers,
+        exports,
+        controls,
+        ex,
+        trade_source_line(pkg),
+        note,
+    )
 
 
 @dataclass

@@ -74,18 +74,54 @@ def _page_metrics(pkg) -> dict[str, tuple[str, Callable[[], object]]]:
     as_of = pd.Timestamp(AS_OF)
     months = metrics.monthly_dates(dt.date(2009, 1, 1), AS_OF)
     return {
-        "filter events (all pages)": ("all", lambda: filter_events(ev, mins, pkg["blocs"], FILTERS)),
-        "status on one date": ("overview, country, map, data", lambda: status_grid(ev, types, [as_of], ix)),
+        "filter events (all pages)": (
+            "all",
+            lambda: filter_events(ev, mins, pkg["blocs"], FILTERS),
+        ),
+        "status on one date": (
+            "overview, country, map, data",
+            lambda: status_grid(ev, types, [as_of], ix),
+        ),
         "status spans": ("timeline", lambda: status_intervals(ev, types, as_of, ix)),
-        "exposure, monthly 2009-2025": ("overview, mineral", lambda: metrics.exposure(focus, ev, types, mins, months, with_controls=False, index=ix, bases=views.bases(pkg))),
-        "exposure on one date, every mineral": ("CLI, briefings", lambda: metrics.exposure(prod, ev, types, mins, [as_of], index=ix, bases=views.bases(pkg))),
+        "exposure, monthly 2009-2025": (
+            "overview, mineral",
+            lambda: metrics.exposure(
+                focus,
+                ev,
+                types,
+                mins,
+                months,
+                with_controls=False,
+                index=ix,
+                bases=views.bases(pkg),
+            ),
+        ),
+        "exposure on one date, every mineral": (
+            "CLI, briefings",
+            lambda: metrics.exposure(
+                prod, ev, types, mins, [as_of], index=ix, bases=views.bases(pkg)
+            ),
+        ),
         "concentration, one mineral group": ("mineral", lambda: metrics.concentration(ree_prod)),
         "shares, every mineral, one year": ("country, map", lambda: metrics.shares(latest)),
-        "governance risk": ("mineral", lambda: metrics.governance_risk(ree_prod, pkg["countries"], ev, types, mins, pkg["eu_crm_2023"], as_of, index=ix)),
-        "importer dependency": ("mineral", lambda: metrics.importer_dependency(pkg["import_reliance"], ev, types, mins, pkg["blocs"], as_of, index=ix)),
-        "deal partners": ("scenario, mineral", lambda: metrics.deal_partners(ev, types, pkg["blocs"], as_of, "USA")),
+        "governance risk": (
+            "mineral",
+            lambda: metrics.governance_risk(
+                ree_prod, pkg["countries"], ev, types, mins, pkg["eu_crm_2023"], as_of, index=ix
+            ),
+        ),
+        "importer dependency": (
+            "mineral",
+            lambda: metrics.importer_dependency(
+                pkg["import_reliance"], ev, types, mins, pkg["blocs"], as_of, index=ix
+            ),
+        ),
+        "deal partners": (
+            "scenario, mineral",
+            lambda: metrics.deal_partners(ev, types, pkg["blocs"], as_of, "USA"),
+        ),
         "scenario": ("scenario", lambda: views.scenario_view(pkg, "CHN", "gallium", 50, AS_OF)),
-    }  # fmt: skip
+    }
 
 
 def _views(pkg) -> dict[str, Callable[[], object]]:
@@ -122,7 +158,10 @@ def bench_metrics() -> None:
 
         cases = {"prepare the package (once per load)": ("all", prepare)}
         cases |= _page_metrics(pkg)
-        cases["concentration, every year (not on a page)"] = ("CLI", lambda p=pkg: metrics.concentration(p["production"]))  # fmt: skip
+        cases["concentration, every year (not on a page)"] = (
+            "CLI",
+            lambda p=pkg: metrics.concentration(p["production"]),
+        )
         for name, (pages, fn) in cases.items():
             fn()  # warm: the package's derived values exist from here on
             t = _times(fn, 5 if k == 100 else 7)
@@ -135,22 +174,37 @@ def bench_metrics() -> None:
     rows = []
     for name, t in timings.items():
         on_page = not name.endswith("(not on a page)")
-        rows.append({
-            "metric": name, "pages": used_by[name],
-            "1x ms": round(t[1][1], 1), "10x ms": round(t[10][1], 1),
+        rows.append(
+            {
+                "metric": name,
+                "pages": used_by[name],
+                "1x ms": round(t[1][1], 1),
+                "10x ms": round(t[10][1], 1),
+                "100x ms (min / median)": f"{t[100][0]:.0f} / {t[100][1]:.0f}",
+                "100x/1x": round(t[100][1] / t[1][1], 1),
+                "<100 ms at 100x": ("met" if t[100][1] < 100 else "MISSED") if on_page else "n/a",
+                "growth <= linear": "yes" if t[100][1] / t[1][1] <= 100 else "NO",
+            }
+        )
+    events = len(base["events"])
+    table(
+        f"Metrics as the pages call them, events {events} -> {events * 100} (medians unless stated)",
+        rows,
+    )
+    rows = [
+        {
+            "page view (all its metrics)": name,
+            "1x ms": round(t[1][1], 1),
+            "10x ms": round(t[10][1], 1),
             "100x ms (min / median)": f"{t[100][0]:.0f} / {t[100][1]:.0f}",
             "100x/1x": round(t[100][1] / t[1][1], 1),
-            "<100 ms at 100x": ("met" if t[100][1] < 100 else "MISSED") if on_page else "n/a",
-            "growth <= linear": "yes" if t[100][1] / t[1][1] <= 100 else "NO",
-        })  # fmt: skip
-    events = len(base["events"])
-    table(f"Metrics as the pages call them, events {events} -> {events * 100} (medians unless stated)", rows)  # fmt: skip
-    rows = [
-        {"page view (all its metrics)": name, "1x ms": round(t[1][1], 1), "10x ms": round(t[10][1], 1),
-         "100x ms (min / median)": f"{t[100][0]:.0f} / {t[100][1]:.0f}", "100x/1x": round(t[100][1] / t[1][1], 1)}
+        }
         for name, t in view_times.items()
-    ]  # fmt: skip
-    table("One call of each page's view (what a cache miss costs; pages cache views per filter set)", rows)  # fmt: skip
+    ]
+    table(
+        "One call of each page's view (what a cache miss costs; pages cache views per filter set)",
+        rows,
+    )
 
 
 PAGES = ["overview", "map", "timeline", "mineral", "country", "scenario", "data"]
@@ -206,8 +260,14 @@ def bench_pages(k: int = 1) -> None:
         target = 250 if k == 1 else 1000
         for page in PAGES:
             ms = _rerun_ms(page)
-            rows.append({"page": page, "warm rerun ms (median)": round(ms, 1), "ratio to floor": round(ms / floor, 1),
-                         f"target <{target} ms": "met" if ms < target else "MISSED"})  # fmt: skip
+            rows.append(
+                {
+                    "page": page,
+                    "warm rerun ms (median)": round(ms, 1),
+                    "ratio to floor": round(ms / floor, 1),
+                    f"target <{target} ms": "met" if ms < target else "MISSED",
+                }
+            )
         os.environ.pop(DATA_DIR_ENV, None)
     table(
         f"Page warm rerun after a filter change, AppTest, {k}x data (floor page: {floor:.1f} ms)",
@@ -232,9 +292,24 @@ def _cold_start(script: str) -> float:
 
     port = _free_port()
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-                             "--server.address", "127.0.0.1", "--server.port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while True:
             try:
@@ -258,11 +333,23 @@ def _cold_start(script: str) -> float:
 def bench_cold() -> None:
     hello = statistics.median(_cold_start("bench/hello_app.py") for _ in range(3))
     app = statistics.median(_cold_start("app.py") for _ in range(3))
-    table("Cold start: streamlit run to the first chart drawn in Chromium (median of 3)", [
-        {"app": "hello world (one chart)", "seconds": round(hello, 2), "ratio": 1.0, "target <=1.5x": ""},
-        {"app": "dashboard (overview)", "seconds": round(app, 2), "ratio": round(app / hello, 2),
-         "target <=1.5x": "met" if app / hello <= 1.5 else "MISSED"},
-    ])  # fmt: skip
+    table(
+        "Cold start: streamlit run to the first chart drawn in Chromium (median of 3)",
+        [
+            {
+                "app": "hello world (one chart)",
+                "seconds": round(hello, 2),
+                "ratio": 1.0,
+                "target <=1.5x": "",
+            },
+            {
+                "app": "dashboard (overview)",
+                "seconds": round(app, 2),
+                "ratio": round(app / hello, 2),
+                "target <=1.5x": "met" if app / hello <= 1.5 else "MISSED",
+            },
+        ],
+    )
 
 
 def bench_brief() -> None:
@@ -276,17 +363,33 @@ def bench_brief() -> None:
     data = briefing.build(doc, "pptx")
     render = time.perf_counter() - t
     total = content + render
-    table("Briefing: gallium PPTX, one persistent Chromium for all charts", [
-        {"content s": round(content, 2), "render+assemble s": round(render, 2), "total s": round(total, 2),
-         "charts": len(doc.charts), "bytes": len(data), "target <10 s": "met" if total < 10 else "MISSED"},
-    ])  # fmt: skip
+    table(
+        "Briefing: gallium PPTX, one persistent Chromium for all charts",
+        [
+            {
+                "content s": round(content, 2),
+                "render+assemble s": round(render, 2),
+                "total s": round(total, 2),
+                "charts": len(doc.charts),
+                "bytes": len(data),
+                "target <10 s": "met" if total < 10 else "MISSED",
+            },
+        ],
+    )
 
 
 def main(argv: list[str]) -> None:
     parts = argv or ["metrics", "pages", "pages100", "bytes", "cold", "brief", "trade"]
     for part in parts:
-        {"metrics": bench_metrics, "pages": bench_pages, "pages100": lambda: bench_pages(100), "bytes": bench_bytes,
-         "cold": bench_cold, "brief": bench_brief, "trade": _bench_trade}[part]()  # fmt: skip
+        {
+            "metrics": bench_metrics,
+            "pages": bench_pages,
+            "pages100": lambda: bench_pages(100),
+            "bytes": bench_bytes,
+            "cold": bench_cold,
+            "brief": bench_brief,
+            "trade": _bench_trade,
+        }[part]()
 
 
 def _bench_trade() -> None:

@@ -46,10 +46,21 @@ def bench_format() -> None:
     rows = []
     floor = _median_ms(lambda: TRADE.read_bytes(), 5)
     for name, make, load in (
-        ("Parquet zstd-9 (chosen)", parquet_bytes, lambda b: pq.read_table(pa.BufferReader(b)).to_pandas()),
-        ("gzip CSV (mtime 0, level 9)", gzip_csv_bytes,
-         lambda b: pd.read_csv(io.BytesIO(b), compression="gzip", dtype={"hs": str, "exporter": "category", "importer": "category"})),
-    ):  # fmt: skip
+        (
+            "Parquet zstd-9 (chosen)",
+            parquet_bytes,
+            lambda b: pq.read_table(pa.BufferReader(b)).to_pandas(),
+        ),
+        (
+            "gzip CSV (mtime 0, level 9)",
+            gzip_csv_bytes,
+            lambda b: pd.read_csv(
+                io.BytesIO(b),
+                compression="gzip",
+                dtype={"hs": str, "exporter": "category", "importer": "category"},
+            ),
+        ),
+    ):
         t = time.perf_counter()
         first = make(table)
         write_s = time.perf_counter() - t
@@ -88,8 +99,14 @@ def bench_cold_load() -> None:
 
     def run(data_dir: Path) -> float:
         env = {**os.environ, "MINERALS_DATA_DIR": str(data_dir)}
-        out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
-                             capture_output=True, text=True, check=True)  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return float(out.stdout.strip())
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,11 +117,23 @@ def bench_cold_load() -> None:
         (lean_dir / "datapackage.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
         lean = statistics.median(run(lean_dir) for _ in range(3))
         full = statistics.median(run(ROOT / "data") for _ in range(3))
-    _show("Cold load_package in a fresh process (median of 3)", [
-        {"package": "without the trade table (floor)", "s": round(lean, 2), "added s": "", "target <= 1 s": ""},
-        {"package": "with the trade table", "s": round(full, 2), "added s": round(full - lean, 2),
-         "target <= 1 s": "met" if full - lean <= 1 else "MISSED"},
-    ])  # fmt: skip
+    _show(
+        "Cold load_package in a fresh process (median of 3)",
+        [
+            {
+                "package": "without the trade table (floor)",
+                "s": round(lean, 2),
+                "added s": "",
+                "target <= 1 s": "",
+            },
+            {
+                "package": "with the trade table",
+                "s": round(full, 2),
+                "added s": round(full - lean, 2),
+                "target <= 1 s": "met" if full - lean <= 1 else "MISSED",
+            },
+        ],
+    )
 
 
 def _scaled(trade: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -167,10 +196,16 @@ def bench_dependency() -> None:
             ("export controls in force on one date (shared by both)", controls, None),
         ):
             ms = _median_ms(fn, 15)
-            rows.append({"rows": f"{len(trade):,} ({k}x)", "call": name, "median ms": round(ms, 1),
-                         "floor ms": round(floor, 2),
-                         "target": f"< {target} ms" if target else "",
-                         "met": ("met" if ms < target else "MISSED") if target else ""})  # fmt: skip
+            rows.append(
+                {
+                    "rows": f"{len(trade):,} ({k}x)",
+                    "call": name,
+                    "median ms": round(ms, 1),
+                    "floor ms": round(floor, 2),
+                    "target": f"< {target} ms" if target else "",
+                    "met": ("met" if ms < target else "MISSED") if target else "",
+                }
+            )
         del trade
         gc.collect()
     _show("Trade dependency, warm (median of 15; floor: one scan of the year column)", rows)
@@ -197,16 +232,37 @@ def bench_memory() -> None:
         "gc.collect()\n"
         "print(base, loaded, rss(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
-                         check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     base, loaded, used, peak = (float(x) for x in out.stdout.split())
-    _show("Resident memory of one process (MB)", [
-        {"state": "streamlit, plotly, pydeck imported (floor)", "RSS MB": round(base), "target": ""},
-        {"state": "package loaded (trade table included)", "RSS MB": round(loaded), "target": ""},
-        {"state": "after trade views for every mineral", "RSS MB": round(used), "target": "< 700 MB",
-         "met": "met" if used < 700 else "MISSED"},
-        {"state": "peak", "RSS MB": round(peak), "target": "< 700 MB", "met": "met" if peak < 700 else "MISSED"},
-    ])  # fmt: skip
+    _show(
+        "Resident memory of one process (MB)",
+        [
+            {
+                "state": "streamlit, plotly, pydeck imported (floor)",
+                "RSS MB": round(base),
+                "target": "",
+            },
+            {
+                "state": "package loaded (trade table included)",
+                "RSS MB": round(loaded),
+                "target": "",
+            },
+            {
+                "state": "after trade views for every mineral",
+                "RSS MB": round(used),
+                "target": "< 700 MB",
+                "met": "met" if used < 700 else "MISSED",
+            },
+            {
+                "state": "peak",
+                "RSS MB": round(peak),
+                "target": "< 700 MB",
+                "met": "met" if peak < 700 else "MISSED",
+            },
+        ],
+    )
 
 
 def _rss_mb(pid: int) -> float:
@@ -226,9 +282,24 @@ def bench_server_memory() -> None:
     from tests.e2e.conftest import CHROMIUM, FLAGS, _free_port
 
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                             "--server.address", "127.0.0.1", "--server.port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     rows = []
     try:
         while True:
@@ -240,8 +311,13 @@ def bench_server_memory() -> None:
         rows.append(
             {"state": "server up, nothing loaded (floor)", "RSS MB": round(_rss_mb(proc.pid))}
         )
-        paths = ["country?iso=JPN", "mineral?focus=nickel", "map?measure=controlled&map_mineral=rare_earths",
-                 "scenario?sc_mineral=nickel&sc_country=PHL&cut=50", "country?iso=DEU"]  # fmt: skip
+        paths = [
+            "country?iso=JPN",
+            "mineral?focus=nickel",
+            "map?measure=controlled&map_mineral=rare_earths",
+            "scenario?sc_mineral=nickel&sc_country=PHL&cut=50",
+            "country?iso=DEU",
+        ]
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
             page = browser.new_page()

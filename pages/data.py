@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.sources import attribution
+from analysis.text import escape_markdown as md
 from pages.shared import footer, load, sidebar_filters, view
 
 pkg = load()
@@ -43,8 +44,13 @@ st.dataframe(
         "links": st.column_config.TextColumn("Linked events (both ways)"),
     },
 )
-st.download_button("Download these events (CSV)", events.to_csv(index=False, date_format="%Y-%m-%d"),
-                   file_name="events_filtered.csv", mime="text/csv", icon=":material/download:")  # fmt: skip
+st.download_button(
+    "Download these events (CSV)",
+    events.to_csv(index=False, date_format="%Y-%m-%d"),
+    file_name="events_filtered.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
 
 st.subheader("Every table")
 cols = st.columns(3)
@@ -72,7 +78,8 @@ for res in pkg.descriptor["resources"]:
         s["title"] + (f" ({s['path']})" if s.get("path") else "") for s in res.get("sources", [])
     )
     st.markdown(
-        f"- **{res['path']}** — {res.get('title', '')}. Licence: {lic}. Sources: {srcs or 'row by row'}."
+        f"- **{md(res['path'])}** — {md(res.get('title', ''))}. Licence: {md(lic)}. "
+        f"Sources: {md(srcs or 'row by row')}."
     )
 st.caption(attribution(pkg))
 

@@ -87,13 +87,6 @@ def hex_rgb(colour: str, alpha: int = 200) -> list[int]:
     return [int(colour[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
-def _coarse(coords):
-    """Coordinates to 0.5 degree for the browser: enough for a world map, a fraction of the bytes."""
-    if isinstance(coords[0], (int, float)):
-        return [round(coords[0] * 2) / 2, round(coords[1] * 2) / 2]
-    return [_coarse(c) for c in coords]
-
-
 values = data.countries.set_index("iso3")["value"]
 top = float(values.max()) if values.notna().any() else 1.0
 shapes = country_shapes(str(pkg.path("country_shapes")), pkg.version)
@@ -119,41 +112,68 @@ for f in shapes["features"]:
     )
 
 layers = [
-    pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, get_fill_color="properties.fill",
-              get_line_color=[255, 255, 255], line_width_min_pixels=0.5, pickable=True, stroked=True, filled=True),
-]  # fmt: skip
+    pdk.Layer(
+        "GeoJsonLayer",
+        {"type": "FeatureCollection", "features": features},
+        get_fill_color="properties.fill",
+        get_line_color=[255, 255, 255],
+        line_width_min_pixels=0.5,
+        pickable=True,
+        stroked=True,
+        filled=True,
+    ),
+]
 if trade_view and not data.arcs.empty:
     arcs = data.arcs[["name", "label", "lat", "lon", "lat_t", "lon_t", "share"]].assign(
         width=lambda d: 1 + d["share"] / 10, title="", minerals="", date=""
     )
     layers.append(
-        pdk.Layer("ArcLayer", arcs, get_source_position=["lon", "lat"], get_target_position=["lon_t", "lat_t"],
-                  get_source_color=[213, 94, 0, 200], get_target_color=[0, 114, 178, 200], get_width="width", pickable=True)
-    )  # fmt: skip
+        pdk.Layer(
+            "ArcLayer",
+            arcs,
+            get_source_position=["lon", "lat"],
+            get_target_position=["lon_t", "lat_t"],
+            get_source_color=[213, 94, 0, 200],
+            get_target_color=[0, 114, 178, 200],
+            get_width="width",
+            pickable=True,
+        )
+    )
 elif not data.arcs.empty:
     arcs = data.arcs.assign(
         colour=data.arcs["event_type"].map(lambda t: hex_rgb(EVENT_TYPE_COLOURS.get(t, "#0072B2"))),
         date=data.arcs["announced"].dt.strftime("%Y-%m-%d"),
     )
     layers.append(
-        pdk.Layer("ArcLayer", arcs.drop(columns=["announced"]), get_source_position=["lon", "lat"], get_target_position=["lon_t", "lat_t"],
-                  get_source_color="colour", get_target_color="colour", get_width=2, pickable=True)
-    )  # fmt: skip
+        pdk.Layer(
+            "ArcLayer",
+            arcs.drop(columns=["announced"]),
+            get_source_position=["lon", "lat"],
+            get_target_position=["lon_t", "lat_t"],
+            get_source_color="colour",
+            get_target_color="colour",
+            get_width=2,
+            pickable=True,
+        )
+    )
 deck = CompactDeck(
     layers=layers,
     initial_view_state=pdk.ViewState(latitude=20, longitude=10, zoom=0.8),
     map_style=map_style(),
     tooltip={
-        "html": "<b>{name}</b> {label}<br/>{title}<br/>{minerals} {date}",
+        "text": "{name} {label}\n{title}\n{minerals} {date}",
         "style": {"fontSize": "12px"},
     },
 )
 st.pydeck_chart(deck, height=560)
 st.caption(
     "Legend: light to dark orange = low to high value; grey = no data. "
-    + ("Arcs run from each source (orange end) to the importer (blue end)." if trade_view
-       else "Deal arcs use the event-type colours of the Timeline.")
-)  # fmt: skip
+    + (
+        "Arcs run from each source (orange end) to the importer (blue end)."
+        if trade_view
+        else "Deal arcs use the event-type colours of the Timeline."
+    )
+)
 if measure == "controls":
     controls = view("events_table", pkg, filters)
     for line in view("unverified_caveats", pkg, filters.as_of, list(controls["event_id"])):

@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.briefing import mineral_briefing
 from analysis.figures import exposure_figure, shares_figure, trade_exports_figure
+from analysis.text import escape_markdown as md
 from analysis.views import produced_minerals, trade_minerals
 from pages.shared import (
     CHART_CONFIG,
@@ -56,22 +57,27 @@ for stage_name in sorted(family_prod["stage"].unique()):
 data = view("mineral_profile", pkg, mineral, filters, tuple(chosen))
 country_names = names(pkg)
 
-st.title(f"{data.name}: supply, controls and dependency as of {filters.as_of:%d %B %Y}")
+st.title(f"{md(data.name)}: supply, controls and dependency as of {filters.as_of:%d %B %Y}")
 st.caption(
-    f"Production shares: {'; '.join(sorted(set(data.share_sources.values()))) or 'none'} "
+    f"Production shares: {md('; '.join(sorted(set(data.share_sources.values()))) or 'none')} "
     "Processing shares are cited row by row."
 )
 
 if data.stages.empty:
     st.info(
-        f"USGS publishes no country production for {data.name}; see processing shares and events below.",
+        f"USGS publishes no country production for {md(data.name)}; see processing shares and events below.",
         icon=":material/info:",
     )
 else:
     cols = st.columns(min(len(data.stages), 3))
     for col, row in zip(cols * 3, data.stages.itertuples(), strict=False):
-        col.metric(f"{row.title}: top producer {row.top1_country}", f"{row.top1:.1f}%",
-                   help=f"HHI {row.hhi:,.0f} (0..10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}.")  # fmt: skip
+        col.metric(
+            md(f"{row.title}: top producer {row.top1_country}"),
+            f"{row.top1:.1f}%",
+            help=md(
+                f"HHI {row.hhi:,.0f} (0..10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}."
+            ),
+        )
     chart_cols = st.columns(2)
     for i, (title, shares) in enumerate(data.shares.items()):
         fig = shares_figure(shares, country_names, title, data.share_sources[title])
@@ -88,18 +94,33 @@ if not data.revisions.empty:
 if not data.processing.empty:
     st.subheader("Processing and refining shares (cited per row)")
     st.dataframe(
-        data.processing[["stage", "year", "country", "share_pct", "qualifier", "scope", "source_publisher", "source_url"]],
-        hide_index=True, width="stretch",
-        column_config={"source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-                       "share_pct": st.column_config.NumberColumn("Share (%)", format="%.1f")},
-    )  # fmt: skip
+        data.processing[
+            [
+                "stage",
+                "year",
+                "country",
+                "share_pct",
+                "qualifier",
+                "scope",
+                "source_publisher",
+                "source_url",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
+            "share_pct": st.column_config.NumberColumn("Share (%)", format="%.1f"),
+        },
+    )
 
 if not data.exposure_series.empty:
     fig = exposure_figure(
-        data.exposure_series, data.events[["announced", "title", "event_type", "event_id"]],
+        data.exposure_series,
+        data.events[["announced", "title", "event_type", "event_id"]],
         f"{data.name}: world production behind an export control in force, to {filters.as_of:%d %b %Y}",
         data.exposure_source,
-    )  # fmt: skip
+    )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
     for line in view("unverified_caveats", pkg, filters.as_of, list(data.events["event_id"])):
         st.text(line)
@@ -115,18 +136,27 @@ else:
     st.caption(
         f"Largest importers in {flows.year}, their dependency on their largest source and on exporters "
         f"with a control in force on {filters.as_of:%d %b %Y}. Products counted: "
-        + "; ".join(f"{r['HS 1992 code']} {r['Product (BACI)']} ({r['Stage']})" for _, r in flows.hs.iterrows())
-    )  # fmt: skip
+        + "; ".join(
+            f"{r['HS 1992 code']} {r['Product (BACI)']} ({r['Stage']})"
+            for _, r in flows.hs.iterrows()
+        )
+    )
     st.dataframe(flows.importers, hide_index=True, width="stretch")
-    fig = trade_exports_figure(flows.exports, flows.controls,
-                               f"{data.name}: world exports by exporter, 1995-{flows.year}, with export-control events",
-                               flows.source)  # fmt: skip
+    fig = trade_exports_figure(
+        flows.exports,
+        flows.controls,
+        f"{data.name}: world exports by exporter, 1995-{flows.year}, with export-control events",
+        flows.source,
+    )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
     if not flows.exposure.empty:
-        fig = exposure_figure(flows.exposure, data.events[["announced", "title", "event_type", "event_id"]],
-                              f"{data.name}: world exports behind an export control in force, to {filters.as_of:%d %b %Y}",
-                              f"{flows.source}. {flows.exposure_note}",
-                              y_title="World exports behind a control in force (%)")  # fmt: skip
+        fig = exposure_figure(
+            flows.exposure,
+            data.events[["announced", "title", "event_type", "event_id"]],
+            f"{data.name}: world exports behind an export control in force, to {filters.as_of:%d %b %Y}",
+            f"{flows.source}. {flows.exposure_note}",
+            y_title="World exports behind a control in force (%)",
+        )
         st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
         st.caption(
             "Beside the production basis above, not instead of it: a ban that works removes the exporter "
@@ -147,10 +177,13 @@ with left:
         )
         st.dataframe(
             data.imports[["commodity", "source_rank", "source_country", "controlled", "partner"]],
-            hide_index=True, width="stretch",
-            column_config={"controlled": st.column_config.CheckboxColumn("Control in force"),
-                           "partner": st.column_config.CheckboxColumn("U.S. deal partner")},
-        )  # fmt: skip
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "controlled": st.column_config.CheckboxColumn("Control in force"),
+                "partner": st.column_config.CheckboxColumn("U.S. deal partner"),
+            },
+        )
 with right:
     st.subheader("Governance-weighted supply risk")
     if data.governance.empty:
@@ -191,18 +224,26 @@ with right:
             "HHI_WGI,t after the EU 2017 method, with trade parameters from the controls in force on the as-of date; see Data & methods."
         )
 
-st.subheader(f"Deals covering {data.name.lower()} ({len(data.deals)})")
+st.subheader(f"Deals covering {md(data.name.lower())} ({len(data.deals)})")
 st.dataframe(
-    data.deals[["announced", "title", "actor", "counterparts", "event_type", "binding", "source_url"]],
-    hide_index=True, width="stretch",
-    column_config={"announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
-                   "source_url": st.column_config.LinkColumn("Source", display_text="open source")},
-)  # fmt: skip
+    data.deals[
+        ["announced", "title", "actor", "counterparts", "event_type", "binding", "source_url"]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
+        "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
+    },
+)
 top = data.stages.sort_values("top1", ascending=False).iloc[0] if not data.stages.empty else None
 if top is not None:
     st.page_link(
         "pages/scenario.py",
-        label=f"What if {country_names.get(top['top1_country'], top['top1_country'])} cut {data.name.lower()} exports? Open the scenario",
+        label=md(
+            f"What if {country_names.get(top['top1_country'], top['top1_country'])} cut "
+            f"{data.name.lower()} exports? Open the scenario"
+        ),
         icon=":material/science:",
         query_params={"sc_country": top["top1_country"], "sc_mineral": top["mineral"], "cut": "50"},
     )

@@ -10,6 +10,7 @@ from analysis.briefing import scenario_briefing
 from analysis.figures import scenario_figure
 from analysis.metrics import SCENARIO_ASSUMPTIONS
 from analysis.sources import edition_label, supply_source
+from analysis.text import escape_markdown as md
 from analysis.views import produced_minerals, scenario_rows, stage_title, trade_source_line
 from pages.shared import (
     CHART_CONFIG,
@@ -54,26 +55,35 @@ result = view("scenario_view", pkg, country, mineral, float(cut), filters.as_of)
 trade_source = trade_source_line(pkg)
 
 st.title(
-    f"Scenario: {country_names.get(country, country)} cuts {labels[mineral].lower()} exports by {cut}% from {filters.as_of:%d %B %Y}"
+    md(
+        f"Scenario: {country_names.get(country, country)} cuts {labels[mineral].lower()} exports by {cut}% from {filters.as_of:%d %B %Y}"
+    )
 )
 st.info(SCENARIO_ASSUMPTIONS, icon=":material/rule:")
 stages = result["stages"]
 if stages.empty or stages["country_share"].sum() == 0:
     st.info(
-        f"{country_names.get(country, country)} has no recorded production of {labels[mineral].lower()} in the USGS data for {filters.as_of:%Y} (or the latest year before it).",
+        md(
+            f"{country_names.get(country, country)} has no recorded production of {labels[mineral].lower()} in the USGS data for {filters.as_of:%Y} (or the latest year before it)."
+        ),
         icon=":material/info:",
     )
 else:
     cols = st.columns(len(stages))
     for col, row in zip(cols, stages.itertuples(), strict=True):
         col.metric(
-            f"{stage_title(pkg, row.mineral, row.stage, row.basis)}, {row.share_year}: world supply lost",
+            md(
+                f"{stage_title(pkg, row.mineral, row.stage, row.basis)}, {row.share_year}: world supply lost"
+            ),
             f"{row.supply_lost:.1f}%",
             help=f"Deal partners produce at most {row.offset_upper_bound:.1f}% of world output at this stage.",
         )
     used = scenario_rows(pkg, stages)
-    fig = scenario_figure(stages, f"Supply lost vs deal partners' output, {edition_label(used)}, as of {filters.as_of:%d %b %Y}",
-                          supply_source(pkg, used, "deals in force from the events dataset"))  # fmt: skip
+    fig = scenario_figure(
+        stages,
+        f"Supply lost vs deal partners' output, {edition_label(used)}, as of {filters.as_of:%d %b %Y}",
+        supply_source(pkg, used, "deals in force from the events dataset"),
+    )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
     left, right = st.columns(2)
     left.subheader("Importers exposed")
@@ -84,8 +94,10 @@ else:
 at_stake = view("scenario_importers", pkg, country, mineral, float(cut), filters.as_of)
 st.subheader("Every importer of its exports (trade flows)")
 if at_stake.empty:
-    st.info(f"No BACI trade flows of {labels[mineral].lower()} from {country_names.get(country, country)}.",
-            icon=":material/info:")  # fmt: skip
+    st.info(
+        f"No BACI trade flows of {labels[mineral].lower()} from {country_names.get(country, country)}.",
+        icon=":material/info:",
+    )
 else:
     st.dataframe(at_stake, hide_index=True, width="stretch")
     st.caption(

@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from analysis import sources
 from analysis.filters import PARAMS, Choices, Filters, parse_query, to_query
-from analysis.package import DataPackage, DataPackageError, data_dir, load_package
+from analysis.package import (
+    DataPackage,
+    DataPackageError,
+    data_dir,
+    display_dir,
+    load_package,
+)
+from analysis.text import escape_markdown
 
 _WIDGETS = {
     "country": "f_country",
@@ -29,21 +35,28 @@ def _load(data_dir: str) -> DataPackage:
 
 def load() -> DataPackage:
     """The validated data package; on invalid data, an error banner and the page stops."""
+    folder = data_dir()
     try:
-        return _load(str(data_dir()))
+        return _load(str(folder))
     except DataPackageError as exc:
-        lines = "\n".join(f"- `{p}`" for p in exc.problems[:50])
+        lines = "\n".join(f"- {escape_markdown(p)}" for p in exc.problems[:50])
         more = f"\n\n…and {len(exc.problems) - 50} more." if len(exc.problems) > 50 else ""
         st.error(
-            f"The data in `data/` does not match its description ({len(exc.problems)} problem(s)). "
-            f"Run `python -m analysis validate` for the full list.\n\n{lines}{more}"
+            f"The data in {escape_markdown(display_dir(folder))} does not match its description "
+            f"({len(exc.problems)} problem(s)). Run python -m analysis validate for the full "
+            f"list.\n\n{lines}{more}"
         )
-        st.stop()
-        raise  # unreachable: st.stop() raises
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # not a traceback on the page
+        st.error(
+            f"The data in {escape_markdown(display_dir(folder))} could not be read: "
+            f"{escape_markdown(exc)}"
+        )
+    st.stop()
+    raise AssertionError("unreachable: st.stop() raises")
 
 
 @st.cache_data
-def choices(_pkg: DataPackage, version: str, today: dt.date) -> Choices:
+def choices(_pkg: DataPackage, version: str, folder: str, today: dt.date) -> Choices:
     """Allowed filter values, from the data package (cached per dataset version and day)."""
     types = _pkg["event_types"]
     cats = {
@@ -79,7 +92,7 @@ def _sync_url() -> None:
 def sidebar_filters(pkg: DataPackage) -> Filters:
     """Render the shared filters in the sidebar and return them; the URL is the source of truth."""
     today = dt.date.today()
-    ch = choices(pkg, pkg.version, today)
+    ch = choices(pkg, pkg.version, str(pkg.data_dir), today)
     st.session_state["_choices"] = ch
     raw = {name: st.query_params.get_all(name) for name in PARAMS}
     if not any(raw.values()) and st.session_state.get("_last_query"):
@@ -167,10 +180,6 @@ def empty_explanation(filters: Filters) -> None:
     )
 
 
-def as_timestamp(day: dt.date) -> pd.Timestamp:
-    return pd.Timestamp(day)
-
-
 def url_choice(
     name: str,
     options: list,
@@ -221,15 +230,15 @@ def url_choice(
 
 
 @st.cache_data(max_entries=128, show_spinner="Computing…")
-def _cached_view(name: str, version: str, args: tuple, _pkg: DataPackage):
+def _cached_view(name: str, version: str, folder: str, args: tuple, _pkg: DataPackage):
     from analysis import views
 
     return getattr(views, name)(_pkg, *args)
 
 
 def view(name: str, pkg: DataPackage, *args: object):
-    """Call ``analysis.views.<name>(pkg, *args)``, cached per dataset version and arguments."""
-    return _cached_view(name, pkg.version, args, pkg)
+    """Call ``analysis.views.<name>(pkg, *args)``, cached per data folder, version and arguments."""
+    return _cached_view(name, pkg.version, str(pkg.data_dir), args, pkg)
 
 
 def names(pkg: DataPackage) -> dict[str, str]:
@@ -297,8 +306,12 @@ def presentation_mode() -> bool:
             st.query_params.pop("present", None)
 
     st.session_state["present_toggle"] = present
-    st.sidebar.toggle("Presentation mode", key="present_toggle", on_change=_toggle,
-                      help="Hides the sidebar and enlarges the type; the link keeps the view.")  # fmt: skip
+    st.sidebar.toggle(
+        "Presentation mode",
+        key="present_toggle",
+        on_change=_toggle,
+        help="Hides the sidebar and enlarges the type; the link keeps the view.",
+    )
     if present:
         st.html(PRESENT_CSS)
     return present

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.figures import timeline_figure
+from analysis.text import escape_markdown as md
 from pages.shared import CHART_CONFIG, empty_explanation, footer, load, sidebar_filters, view
 
 pkg = load()
@@ -58,13 +59,13 @@ else:
     )
     pick = st.selectbox("Event details", list(labels), format_func=labels.get, key="event_pick")
     row = pkg["events"].set_index("event_id").loc[pick]
-    st.markdown(f"**{row['title']}**")
+    st.markdown(f"**{md(row['title'])}**")
     st.text(row["summary"])
     st.markdown(
-        f"Actor `{row['actor']}` · counterparts `{row['counterparts']}` · minerals `{row['minerals']}` · "
+        f"Actor {md(row['actor'])} · counterparts {md(row['counterparts'])} · minerals {md(row['minerals'])} · "
         f"announced {row['announced']:%Y-%m-%d} ({row['date_precision']} precision)"
     )
-    st.link_button(f"Source: {row['source_publisher']}", row["source_url"])
+    st.link_button(f"Source: {md(row['source_publisher'])}", row["source_url"])
     related = view("related_events", pkg, pick)
     if not related.empty:
         st.markdown("Linked events (acts on this event, or acted on by it)")

@@ -3,17 +3,50 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-# ../shared/reference next to the checkout (CI); MINERALS_REFERENCE points elsewhere (worktrees).
-REFERENCE = Path(os.environ.get("MINERALS_REFERENCE", ROOT.parent / "shared" / "reference"))
+# The shared reference releases: $MINERALS_REFERENCE_DIR or $MINERALS_REFERENCE, else ../shared/reference beside the
+# clone (or beside the folder of worktrees); tests that need them skip when none is found.
+REFERENCE = next(
+    (
+        p
+        for p in (
+            Path(os.environ.get("MINERALS_REFERENCE_DIR", "/nonexistent")),
+            Path(os.environ.get("MINERALS_REFERENCE", "/nonexistent")),
+            ROOT.parent / "shared" / "reference",
+            ROOT.parent.parent / "shared" / "reference",
+        )
+        if p.is_dir()
+    ),
+    ROOT.parent / "shared" / "reference",
+)
+
+
+def hash_data() -> dict[str, str]:
+    """SHA-256 of every file under data/, by path relative to data/."""
+    return {
+        str(p.relative_to(DATA)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(DATA.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_unchanged() -> Iterator[None]:
+    """No test, and nothing a test starts, changes a file in data/ (checked when the run ends)."""
+    before = hash_data()
+    yield
+    after = hash_data()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"files in data/ changed during the test run: {changed}"
 
 
 @pytest.fixture

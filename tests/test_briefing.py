@@ -116,8 +116,13 @@ def test_briefing_charts_are_the_page_figures_titled_with_the_date() -> None:
 
 
 def test_cli_brief_rejects_unknown_choices() -> None:
-    done = subprocess.run([sys.executable, "-m", "analysis", "brief", "--country", "XXA", "--out", "x.pdf"],
-                          capture_output=True, text=True, cwd=ROOT, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "brief", "--country", "XXA", "--out", "x.pdf"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert done.returncode == 2 and "unknown country 'XXA'; valid choices: ABW" in done.stderr
 
 
@@ -146,3 +151,23 @@ def test_country_briefing_includes_what_it_depends_on() -> None:
     fig = dict(doc.charts)["What it depends on"]
     assert "Source: CEPII, BACI (HS92), Etalab Open Licence 2.0" in fig.layout.annotations[-1].text
     assert any("Gaulier" in s and "Etalab" in s for s in doc.sources)
+
+
+def test_markup_in_data_stays_text_in_the_pptx_and_pdf(tmp_path: Path) -> None:
+    """python-pptx and fpdf2 write text runs: Markdown and HTML in a value are its characters."""
+    import zlib
+
+    hostile = "**Bold** <b>tag</b> [link](https://evil.example) $x^2$"
+    pkg = load_package(DATA)
+    doc = briefing.mineral_briefing(pkg, "ruthenium", FILTERS)  # no events, so no chart to render
+    doc.notes = [hostile]
+    doc.sources = [f"{hostile}, https://example.org"]
+    prs = Presentation(io.BytesIO(briefing.build(doc, "pptx")))
+    text = " ".join(
+        sh.text_frame.text for slide in prs.slides for sh in slide.shapes if sh.has_text_frame
+    )
+    assert hostile in text
+    pdf = briefing.build(doc, "pdf")
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.S)
+    shown = b"".join(zlib.decompress(s) if s[:1] == b"x" else s for s in streams)
+    assert b"(**Bold** <b>tag</b> [link]" in shown.replace(b"\\(", b"(").replace(b"\\)", b")")

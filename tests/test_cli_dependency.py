@@ -18,12 +18,31 @@ def _run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_dependency_json_has_the_documented_shape(capsys) -> None:
-    code, out, _ = _run(capsys, "dependency", "--importer", "DEU", "--mineral", "cobalt",
-                        "--year", "2015", "--as-of", "2015-06-01", "--json")  # fmt: skip
+    code, out, _ = _run(
+        capsys,
+        "dependency",
+        "--importer",
+        "DEU",
+        "--mineral",
+        "cobalt",
+        "--year",
+        "2015",
+        "--as-of",
+        "2015-06-01",
+        "--json",
+    )
     assert code == 0
     doc = json.loads(out)
-    assert list(doc) == ["importer", "year", "hs", "imports_kusd", "sources", "hhi",
-                         "controlled_share", "controlled_by"]  # fmt: skip
+    assert list(doc) == [
+        "importer",
+        "year",
+        "hs",
+        "imports_kusd",
+        "sources",
+        "hhi",
+        "controlled_share",
+        "controlled_by",
+    ]
     assert doc["importer"] == "DEU" and doc["year"] == 2015 and doc["hs"] == ["282200", "810510"]
     # SQL on the release: 129272.988 kUSD, Finland 29.82 %, HHI 1650.94 (tests/test_trade.py).
     assert doc["imports_kusd"] == pytest.approx(129272.988)
@@ -35,16 +54,28 @@ def test_dependency_json_has_the_documented_shape(capsys) -> None:
 
 
 def test_dependency_without_as_of_leaves_out_the_controlled_share(capsys) -> None:
-    code, out, _ = _run(capsys, "dependency", "--importer", "KOR", "--hs", "260400",
-                        "--year", "2024", "--json")  # fmt: skip
+    code, out, _ = _run(
+        capsys, "dependency", "--importer", "KOR", "--hs", "260400", "--year", "2024", "--json"
+    )
     doc = json.loads(out)
     assert code == 0 and "controlled_share" not in doc
     assert doc["hs"] == ["260400"] and next(iter(doc["sources"])) == "NCL"
 
 
 def test_dependency_csv_has_one_row_per_source(capsys) -> None:
-    code, out, _ = _run(capsys, "dependency", "--importer", "JPN", "--mineral", "rare_earths",
-                        "--year", "2020", "--as-of", "2025-06-01", "--csv")  # fmt: skip
+    code, out, _ = _run(
+        capsys,
+        "dependency",
+        "--importer",
+        "JPN",
+        "--mineral",
+        "rare_earths",
+        "--year",
+        "2020",
+        "--as-of",
+        "2025-06-01",
+        "--csv",
+    )
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and rows[0]["exporter"] == "CHN" and rows[0]["controlled"] == "True"
     assert {r["hs"] for r in rows} == {"280530;284610;284690"}
@@ -54,12 +85,24 @@ def test_dependency_csv_has_one_row_per_source(capsys) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--importer", "XXX", "--hs", "260400", "--year", "2024"], "unknown importer 'XXX'; valid choices: ABW"),
-        (["--importer", "JPN", "--hs", "999999", "--year", "2024"], "unknown HS code '999999'; valid choices: 250310"),
-        (["--importer", "JPN", "--mineral", "unobtainium", "--year", "2024"], "unknown mineral 'unobtainium'"),
-        (["--importer", "JPN", "--hs", "260400", "--year", "1990"], "unknown year '1990'; valid choices: 1995"),
+        (
+            ["--importer", "XXX", "--hs", "260400", "--year", "2024"],
+            "unknown importer 'XXX'; valid choices: ABW",
+        ),
+        (
+            ["--importer", "JPN", "--hs", "999999", "--year", "2024"],
+            "unknown HS code '999999'; valid choices: 250310",
+        ),
+        (
+            ["--importer", "JPN", "--mineral", "unobtainium", "--year", "2024"],
+            "unknown mineral 'unobtainium'",
+        ),
+        (
+            ["--importer", "JPN", "--hs", "260400", "--year", "1990"],
+            "unknown year '1990'; valid choices: 1995",
+        ),
     ],
-)  # fmt: skip
+)
 def test_dependency_unknown_choices_exit_2_in_one_line(capsys, args, needle) -> None:
     code, out, err = _run(capsys, "dependency", *args, "--json")
     assert code == 2 and out == ""
@@ -73,8 +116,17 @@ def test_dependency_needs_a_mineral_or_a_code(capsys) -> None:
 
 
 def test_exposure_says_its_basis(capsys) -> None:
-    code, out, _ = _run(capsys, "exposure", "--mineral", "nickel", "--as-of", "2014-06-01",
-                        "--basis", "trade", "--json")  # fmt: skip
+    code, out, _ = _run(
+        capsys,
+        "exposure",
+        "--mineral",
+        "nickel",
+        "--as-of",
+        "2014-06-01",
+        "--basis",
+        "trade",
+        "--json",
+    )
     (row,) = json.loads(out)
     assert code == 0 and row["data_basis"] == "trade" and row["share_year"] == 2014
     # SQL: Indonesia's share of world 260400 exports in 2014 is 9.842 %.
@@ -83,6 +135,15 @@ def test_exposure_says_its_basis(capsys) -> None:
         capsys, "exposure", "--mineral", "nickel", "--as-of", "2014-06-01", "--json"
     )
     assert code == 0 and {r["data_basis"] for r in json.loads(out)} == {"production"}
-    code, out, _ = _run(capsys, "exposure", "--mineral", "nickel", "--as-of", "2030-01-01",
-                        "--basis", "trade", "--json")  # fmt: skip
+    code, out, _ = _run(
+        capsys,
+        "exposure",
+        "--mineral",
+        "nickel",
+        "--as-of",
+        "2030-01-01",
+        "--basis",
+        "trade",
+        "--json",
+    )
     assert json.loads(out)[0]["share_year"] == 2024

@@ -159,3 +159,35 @@ def test_no_two_events_share_actor_counterparts_type_and_date_unless_notes_say_w
     dup = ev[key.duplicated(keep=False)]
     unexplained = dup[~dup["notes"].fillna("").str.contains("same actor", case=False)]
     assert unexplained.empty, sorted(unexplained["event_id"])
+
+
+def test_extensions_live_in_x_keys_not_in_constraints() -> None:
+    """Every field follows the standard layout: project keys are x- keys on the field or schema."""
+    wrong = []
+    for res in read_descriptor(DATA)["resources"]:
+        schema = res.get("schema", {})
+        types = {f["name"]: f.get("type", "string") for f in schema.get("fields", [])}
+        for f in schema.get("fields", []):
+            cons = f.get("constraints") or {}
+            wrong += [
+                f"{res['name']}.{f['name']}: {k} in constraints" for k in cons if k.startswith("x-")
+            ]
+            if types[f["name"]] == "list" and "pattern" in cons:
+                wrong.append(f"{res['name']}.{f['name']}: pattern on a list (use x-itemPattern)")
+        for fk in schema.get("foreignKeys", []):
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            wrong += [
+                f"{res['name']}.{n}: list foreign key (use x-foreignKeys)"
+                for n in fields
+                if types.get(n) == "list"
+            ]
+    assert wrong == []
+
+
+@pytest.mark.slow
+def test_frictionless_accepts_the_package() -> None:
+    """frictionless-py (the standard's reference implementation) validates descriptor and data."""
+    from frictionless import validate
+
+    report = validate(str(DATA / "datapackage.yaml"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:20]

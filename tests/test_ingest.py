@@ -131,6 +131,7 @@ def test_mcs2025_part_alone_still_builds() -> None:
 
 
 @needs_reference
+@pytest.mark.slow  # a whole ingest in a new interpreter: in make test, not make quick
 def test_reference_releases_reproduce_the_committed_tables_in_a_fresh_process(
     tmp_path: Path,
 ) -> None:
@@ -141,8 +142,11 @@ def test_reference_releases_reproduce_the_committed_tables_in_a_fresh_process(
         (data / name).unlink()
     out = subprocess.run(
         [sys.executable, "-m", "analysis", "ingest-usgs", str(REFERENCE), "--data-dir", str(data)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
     for name in ("production.csv", "production_revisions.csv", "import_reliance.csv"):
         assert (data / name).read_bytes() == (DATA / name).read_bytes(), name
@@ -188,3 +192,55 @@ def test_reference_ingest_reproduces_countries_shapes_and_eu_tables(data_copy: P
     ingest_reference(REFERENCE, data_copy)
     for name, content in before.items():
         assert (data_copy / name).read_bytes() == content, name
+
+
+@needs_reference
+def test_every_recorded_release_is_the_shared_one() -> None:
+    """The sha256 in datapackage.yaml of each release, recomputed with sha256sum (a folder: the
+    sha256 of its sorted sha256sum listing)."""
+    from analysis.ingest.io import recorded_releases
+
+    recorded = recorded_releases(DATA)
+    assert len(recorded) >= 11
+    for name, digest in recorded.items():
+        path = REFERENCE / name
+        if not path.exists():  # a release another machine has; nothing to compare here
+            continue
+        script = (
+            "find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum"
+            if path.is_dir()
+            else f"sha256sum '{path}'"
+        )
+        done = subprocess.run(
+            ["sh", "-c", script],
+            cwd=path if path.is_dir() else None,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.split()[0] == digest, name
+
+
+@needs_reference
+def test_a_changed_or_unrecorded_release_is_refused(tmp_path: Path, data_copy: Path) -> None:
+    """A reference tree of links to the shared releases, one of them edited: nothing is written."""
+    from analysis.ingest.editions import ingest_supply
+    from analysis.ingest.io import ReleaseError, verify_release
+
+    editions = yaml.safe_load((DATA / "corrections.yaml").read_text("utf-8"))["usgs_editions"]
+    reference = tmp_path / "reference"
+    for edition in editions["editions"].values():
+        target = reference / edition["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(REFERENCE / edition["path"])
+    world = reference / editions["editions"]["MCS 2025"]["path"]
+    world.unlink()
+    world.write_bytes((REFERENCE / editions["editions"]["MCS 2025"]["path"]).read_bytes() + b"\n")
+    before = (data_copy / "production.csv").read_bytes()
+    with pytest.raises(ReleaseError, match="differs from the recorded"):
+        ingest_supply(reference, data_copy)
+    assert (data_copy / "production.csv").read_bytes() == before
+    unrecorded = tmp_path / "elsewhere.csv"
+    unrecorded.write_bytes(b"x\n")
+    with pytest.raises(ReleaseError, match=r"not recorded in datapackage\.yaml"):
+        verify_release(unrecorded, data_copy)

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import inspect
-import json
 import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import metrics, status
+from analysis import metrics, status, trade
 from analysis.package import load_package
 from tests.conftest import DATA, ROOT
 
@@ -54,9 +51,13 @@ def test_silicon_defaults_to_silicon_metal_and_names_it(pkg) -> None:
 def test_exposure_moves_with_the_measures(pkg) -> None:
     dates = pd.to_datetime(["2023-07-15", "2023-08-15"])
     ex = metrics.exposure(
-        pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"], dates,
+        pkg["production"],
+        pkg["events"],
+        pkg["event_types"],
+        pkg["minerals"],
+        dates,
         bases=pkg["production_bases"],
-    )  # fmt: skip
+    )
     ga = ex[(ex["mineral"] == "gallium") & (ex["stage"] == "refinery")].set_index("date")[
         "exposure"
     ]
@@ -87,9 +88,19 @@ def test_governance_trade_parameter_follows_suspension(pkg) -> None:
 
 
 def test_scenario_china_gallium(pkg) -> None:
-    res = metrics.scenario(pkg["production"], pkg["import_reliance"], pkg["events"], pkg["event_types"],
-                           pkg["blocs"], pkg["minerals"], "CHN", "gallium", 50, pd.Timestamp("2025-12-31"),
-                           bases=pkg["production_bases"])  # fmt: skip
+    res = metrics.scenario(
+        pkg["production"],
+        pkg["import_reliance"],
+        pkg["events"],
+        pkg["event_types"],
+        pkg["blocs"],
+        pkg["minerals"],
+        "CHN",
+        "gallium",
+        50,
+        pd.Timestamp("2025-12-31"),
+        bases=pkg["production_bases"],
+    )
     stage = res["stages"].set_index("stage").loc["refinery"]
     assert stage["supply_lost"] == pytest.approx(stage["country_share"] / 2)
     assert "USA" in set(res["exposed"]["importer"])
@@ -115,6 +126,7 @@ def production_tables(draw):
     return frame.assign(mineral="m", stage="mine", measure="production", basis="b", year=2024)
 
 
+@pytest.mark.slow  # a property test of 150 examples: in make test, not in make quick
 @settings(max_examples=150, deadline=None)
 @given(production_tables())
 def test_shares_and_hhi_stay_in_range(prod) -> None:
@@ -126,6 +138,7 @@ def test_shares_and_hhi_stay_in_range(prod) -> None:
     assert conc["top3"].between(0, 100).all()
 
 
+@pytest.mark.slow  # a property test of 150 examples: in make test, not in make quick
 @settings(max_examples=150, deadline=None)
 @given(production_tables(), st.floats(min_value=1, max_value=1e7))
 def test_adding_a_producer_never_raises_another_share(prod, q) -> None:
@@ -136,82 +149,22 @@ def test_adding_a_producer_never_raises_another_share(prod, q) -> None:
         assert after[c] <= before[c] + 1e-9
 
 
-# --------------------------------------------------------------------------- CLI and docs
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-
-
-def test_cli_concentration_json() -> None:
-    out = run(
-        "concentration", "--mineral", "gallium", "--stage", "refinery", "--year", "2024", "--json"
-    )
-    assert out.returncode == 0, out.stderr
-    doc = json.loads(out.stdout)
-    assert doc["shares"]["CHN"] == 98.94 and doc["top1_share"] == 98.94
-    assert doc["edition"] == "MCS 2026" and doc["source"] == "USGS MCS 2026, 2024 data"
-    assert set(doc) >= {"mineral", "stage", "year", "hhi", "top1_share", "top3_share", "shares"}
-
-
-def test_cli_csv_works_where_json_does() -> None:
-    for args in (["status", "--as-of", "2025-06-01"], ["exposure", "--mineral", "gallium", "--as-of", "2025-06-01"],
-                 ["scenario", "--country", "CHN", "--mineral", "gallium", "--cut", "100"]):  # fmt: skip
-        out = run(*args, "--csv")
-        assert out.returncode == 0, out.stderr
-        assert out.stdout.count("\n") >= 2
-
-
-@pytest.mark.parametrize(
-    ("args", "needle"),
-    [
-        (
-            ["concentration", "--mineral", "unobtainium", "--stage", "mine", "--year", "2024"],
-            "valid choices: alumina",
-        ),
-        (
-            ["concentration", "--mineral", "gallium", "--stage", "moon", "--year", "2024"],
-            "valid choices: refinery",
-        ),
-        (
-            ["concentration", "--mineral", "gallium", "--stage", "refinery", "--year", "1999"],
-            "valid choices: 2020, 2021, 2022, 2023, 2024, 2025",
-        ),
-        (
-            ["scenario", "--country", "XXA", "--mineral", "gallium", "--cut", "10"],
-            "unknown country 'XXA'",
-        ),
-    ],
-)
-def test_cli_unknown_choices_exit_2_in_one_line(args: list[str], needle: str) -> None:
-    out = run(*args)
-    assert out.returncode == 2
-    assert needle in out.stderr and "Traceback" not in out.stderr
-    assert out.stderr.strip().count("\n") == 0
-
-
-def test_status_json_lists_measures_with_status() -> None:
-    out = run("status", "--as-of", "2025-06-01", "--json")
-    rows = {r["event_id"]: r["status"] for r in json.loads(out.stdout)}
-    assert rows["chn-usa-gallium-germanium-antimony-ban-2024-12"] == "in force"
+# --------------------------------------------------------------------------- docs
 
 
 def test_every_public_metric_has_a_methodology_section() -> None:
     text = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^### `([a-z_]+)`", text, flags=re.MULTILINE))
-    for module in (metrics, status):
+    every: set[str] = set()
+    for module in (metrics, status, trade):
         public = {
             n
             for n, f in inspect.getmembers(module, inspect.isfunction)
             if f.__module__ == module.__name__ and not n.startswith("_")
         }
         assert public <= documented, f"undocumented in docs/methodology.md: {public - documented}"
+        every |= public
+    assert documented <= every, f"sections for functions that do not exist: {documented - every}"
 
 
 def test_monthly_exposure_from_intervals_equals_the_date_grid(pkg) -> None:
@@ -240,10 +193,13 @@ def _csv_share(mineral: str, country: str, year: str) -> float:
 
     with open(DATA / "production.csv", encoding="utf-8", newline="") as fh:
         rows = [
-            r for r in csv.DictReader(fh)
-            if r["mineral"] == mineral and r["stage"] == "mine" and r["year"] == year
+            r
+            for r in csv.DictReader(fh)
+            if r["mineral"] == mineral
+            and r["stage"] == "mine"
+            and r["year"] == year
             and r["measure"] == "production"
-        ]  # fmt: skip
+        ]
     qty = {r["country"]: float(r["quantity"]) for r in rows if r["quantity"]}
     return 100 * qty[country] / qty["WLD"]  # USGS's world total is the denominator
 
@@ -254,8 +210,9 @@ def test_indonesia_relaxation_moves_nickel_and_bauxite_exposure(pkg) -> None:
     Each step equals Indonesia's share of world mine output in the share year the metric used,
     read straight from production.csv.
     """
-    days = pd.to_datetime(["2016-06-01", "2018-06-01", "2019-12-31", "2020-01-01",
-                           "2023-06-01", "2023-07-01"])  # fmt: skip
+    days = pd.to_datetime(
+        ["2016-06-01", "2018-06-01", "2019-12-31", "2020-01-01", "2023-06-01", "2023-07-01"]
+    )
     args = (pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"], days)
     ex = metrics.exposure(*args, bases=pkg["production_bases"])
     mine = ex[ex["stage"] == "mine"].set_index(["mineral", "date"])
@@ -290,10 +247,3 @@ def test_indonesia_relaxation_moves_nickel_and_bauxite_exposure(pkg) -> None:
     pd.testing.assert_frame_equal(
         fast[cols].reset_index(drop=True), ex[cols].reset_index(drop=True)
     )
-
-
-def test_status_by_mineral_cli_rows(pkg) -> None:
-    out = run("status", "--as-of", "2018-06-01", "--by-mineral", "--json")
-    rows = {(r["measure_id"], r["mineral"]): r["status"] for r in json.loads(out.stdout)}
-    assert rows[("idn-raw-ore-export-ban-2014", "nickel")] == "relaxed"
-    assert rows[("idn-raw-ore-export-ban-2014", "tin")] == "in force"

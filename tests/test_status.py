@@ -208,8 +208,16 @@ def oracle_status(events: list[dict], measure: dict, d: pd.Timestamp, unit=None)
     With ``unit`` None: the measure's own status, the most active among its mineral units.
     """
     if unit is None:
-        order = ["in force", "relaxed", "suspended", "announced", "expired", "replaced",
-                 "lifted", "not announced"]  # fmt: skip
+        order = [
+            "in force",
+            "relaxed",
+            "suspended",
+            "announced",
+            "expired",
+            "replaced",
+            "lifted",
+            "not announced",
+        ]
         got = [oracle_status(events, measure, d, u) for u in units_of(measure) if u[0] == "mineral"]
         return min(got, key=order.index)
 
@@ -291,9 +299,18 @@ def histories(draw) -> list[dict]:
         lag = draw(st.one_of(st.none(), st.integers(0, 6)))
         effective = pd.NaT if lag is None else announced + pd.Timedelta(days=10 * lag)
         codes = some(CODE_POOL, 0) if draw(st.booleans()) else None
-        events.append({"event_id": f"m{i}", "event_type": "control_ban", "announced": announced,
-                       "effective": effective, "ends": maybe_end(announced), "relates_to": None,
-                       "minerals": some(MINERAL_POOL, 1), "hs_codes": codes})  # fmt: skip
+        events.append(
+            {
+                "event_id": f"m{i}",
+                "event_type": "control_ban",
+                "announced": announced,
+                "effective": effective,
+                "ends": maybe_end(announced),
+                "relates_to": None,
+                "minerals": some(MINERAL_POOL, 1),
+                "hs_codes": codes,
+            }
+        )
     for j in range(draw(st.integers(0, 6))):
         kind = draw(
             st.sampled_from(["suspension", "extension", "lifting", "replacement", "exemption"])
@@ -304,13 +321,22 @@ def histories(draw) -> list[dict]:
         lag = draw(st.one_of(st.none(), st.integers(0, 3)))
         effective = pd.NaT if lag is None else announced + pd.Timedelta(days=10 * lag)
         codes = some(CODE_POOL, 1) if draw(st.integers(0, 4)) == 0 else None
-        events.append({"event_id": f"l{j}", "event_type": kind, "announced": announced,
-                       "effective": effective, "ends": maybe_end(announced),
-                       "relates_to": ";".join(targets), "minerals": some(MINERAL_POOL, 1),
-                       "hs_codes": codes})  # fmt: skip
+        events.append(
+            {
+                "event_id": f"l{j}",
+                "event_type": kind,
+                "announced": announced,
+                "effective": effective,
+                "ends": maybe_end(announced),
+                "relates_to": ";".join(targets),
+                "minerals": some(MINERAL_POOL, 1),
+                "hs_codes": codes,
+            }
+        )
     return events
 
 
+@pytest.mark.slow  # a property test of 150 examples: in make test, not in make quick
 @settings(max_examples=150, deadline=None)
 @given(histories(), st.lists(st.integers(0, 1200), max_size=5))
 def test_status_follows_the_rules_as_written(events, offsets) -> None:
@@ -420,25 +446,45 @@ def test_an_act_on_several_measures_acts_on_each(pkg) -> None:
 
 
 HORIZON_TYPES = pd.DataFrame(
-    {"event_type": ["control_ban", "suspension"], "category": ["control", "lifecycle"],
-     "effect": [None, "suspend"]}
-)  # fmt: skip
+    {
+        "event_type": ["control_ban", "suspension"],
+        "category": ["control", "lifecycle"],
+        "effect": [None, "suspend"],
+    }
+)
 
 
 def _horizon_case() -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"event_id": "ban", "event_type": "control_ban", "minerals": "gallium",
-             "announced": pd.Timestamp("2024-12-03"), "effective": pd.Timestamp("2024-12-03"),
-             "ends": pd.NaT, "relates_to": None, "instrument": None, "actor": "CHN",
-             "counterparts": "USA", "title": "Ban"},
-            {"event_id": "pause", "event_type": "suspension", "minerals": "gallium",
-             "announced": pd.Timestamp("2025-11-09"), "effective": pd.Timestamp("2025-11-09"),
-             "ends": pd.Timestamp("2026-11-27"), "relates_to": "ban",
-             "instrument": "Announcement No. 72", "actor": "CHN", "counterparts": "USA",
-             "title": "Pause"},
+            {
+                "event_id": "ban",
+                "event_type": "control_ban",
+                "minerals": "gallium",
+                "announced": pd.Timestamp("2024-12-03"),
+                "effective": pd.Timestamp("2024-12-03"),
+                "ends": pd.NaT,
+                "relates_to": None,
+                "instrument": None,
+                "actor": "CHN",
+                "counterparts": "USA",
+                "title": "Ban",
+            },
+            {
+                "event_id": "pause",
+                "event_type": "suspension",
+                "minerals": "gallium",
+                "announced": pd.Timestamp("2025-11-09"),
+                "effective": pd.Timestamp("2025-11-09"),
+                "ends": pd.Timestamp("2026-11-27"),
+                "relates_to": "ban",
+                "instrument": "Announcement No. 72",
+                "actor": "CHN",
+                "counterparts": "USA",
+                "title": "Pause",
+            },
         ]
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(

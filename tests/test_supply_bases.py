@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from collections import defaultdict
 
 import pytest
@@ -34,10 +33,15 @@ GROUPS = multi_basis_groups()
 
 def test_the_multi_basis_groups_are_the_known_ones() -> None:
     assert set(GROUPS) == {
-        ("clays", "mine"), ("helium", "production"), ("iron_ore", "mine"), ("iron_steel", "plant"),
-        ("mica", "mine"), ("silicon", "plant"), ("soda_ash", "production"),
+        ("clays", "mine"),
+        ("helium", "production"),
+        ("iron_ore", "mine"),
+        ("iron_steel", "plant"),
+        ("mica", "mine"),
+        ("silicon", "plant"),
+        ("soda_ash", "production"),
         ("titanium_concentrates", "mine"),
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize("group", sorted(GROUPS))
@@ -61,16 +65,30 @@ def test_silicon_plant_defaults_to_silicon_metal() -> None:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True,
-                          text=True, cwd=ROOT, check=False)  # fmt: skip
+    """``python -m analysis ARGS`` in process (analysis.cli.main), with its exit code and output."""
+    import contextlib
+    import io
+
+    from analysis.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return subprocess.CompletedProcess(
+        ["python", "-m", "analysis", *args], code, out.getvalue(), err.getvalue()
+    )
 
 
 def latest_year(group: tuple[str, str], basis: str) -> str:
     with open(DATA / "production.csv", encoding="utf-8", newline="") as fh:
         years = {
-            r["year"] for r in csv.DictReader(fh)
+            r["year"]
+            for r in csv.DictReader(fh)
             if (r["mineral"], r["stage"], r["basis"]) == (*group, basis) and r["quantity"]
-        }  # fmt: skip
+        }
     return max(years)
 
 
@@ -81,7 +99,15 @@ def test_cli_concentration_names_the_basis_in_every_format(group: tuple[str, str
         for r in bases_table()
         if (r["mineral"], r["stage"]) == group and r["is_default"] == "true"
     )
-    args = ["concentration", "--mineral", group[0], "--stage", group[1], "--year", latest_year(group, default["basis"])]  # fmt: skip
+    args = [
+        "concentration",
+        "--mineral",
+        group[0],
+        "--stage",
+        group[1],
+        "--year",
+        latest_year(group, default["basis"]),
+    ]
     out = run(*args, "--json")
     if out.returncode != 0:  # a world-total-only basis (soda ash) has no country shares
         assert out.returncode == 2 and "Traceback" not in out.stderr
@@ -99,7 +125,11 @@ def test_cli_exposure_names_the_basis(group: tuple[str, str]) -> None:
     out = run("exposure", "--mineral", group[0], "--as-of", "2025-06-01", "--json")
     assert out.returncode == 0, out.stderr
     rows = [r for r in json.loads(out.stdout) if r["stage"] == group[1]]
-    default = next(r["basis"] for r in bases_table() if (r["mineral"], r["stage"]) == group and r["is_default"] == "true")  # fmt: skip
+    default = next(
+        r["basis"]
+        for r in bases_table()
+        if (r["mineral"], r["stage"]) == group and r["is_default"] == "true"
+    )
     if group == ("soda_ash", "production"):  # world totals only: no country share to expose
         assert rows == []
     else:
@@ -107,8 +137,18 @@ def test_cli_exposure_names_the_basis(group: tuple[str, str]) -> None:
 
 
 def test_cli_another_basis_on_request() -> None:
-    out = run("concentration", "--mineral", "silicon", "--stage", "plant", "--year", "2025",
-              "--basis", "ferrosilicon, silicon content", "--json")  # fmt: skip
+    out = run(
+        "concentration",
+        "--mineral",
+        "silicon",
+        "--stage",
+        "plant",
+        "--year",
+        "2025",
+        "--basis",
+        "ferrosilicon, silicon content",
+        "--json",
+    )
     doc = json.loads(out.stdout)
     assert doc["basis_label"] == "ferrosilicon (silicon content)" and not doc["basis_is_default"]
     bad = run(

@@ -75,25 +75,70 @@ def ours(pkg, mineral: str, stage: str, year: int, country: str) -> tuple[float,
     ("mineral", "stage", "country", "year", "edition", "by_hand"),
     [
         # China's share of rare-earth mine production
-        ("rare_earths", "mine", "CHN", 2025, "MCS 2026",
-         lambda: hand_share(mcs2026("Rare Earths", "2025"), "China", "World total")),
-        ("rare_earths", "mine", "CHN", 2020, "MCS 2022",
-         lambda: hand_share(world_file(OLD / "mcs2022" / "rare_earths_mcs2022-raree_world.csv",
-                                       "Prod_t_2020"), "China", "World total (rounded)")),
+        (
+            "rare_earths",
+            "mine",
+            "CHN",
+            2025,
+            "MCS 2026",
+            lambda: hand_share(mcs2026("Rare Earths", "2025"), "China", "World total"),
+        ),
+        (
+            "rare_earths",
+            "mine",
+            "CHN",
+            2020,
+            "MCS 2022",
+            lambda: hand_share(
+                world_file(OLD / "mcs2022" / "rare_earths_mcs2022-raree_world.csv", "Prod_t_2020"),
+                "China",
+                "World total (rounded)",
+            ),
+        ),
         # DR Congo's share of cobalt mine production
-        ("cobalt", "mine", "COD", 2025, "MCS 2026",
-         lambda: hand_share(mcs2026("Cobalt", "2025"), "Congo (Kinshasa)", "World total")),
-        ("cobalt", "mine", "COD", 2022, "MCS 2024",
-         lambda: hand_share(world_file(OLD / "mcs2024" / "mcs2024-cobal_world.csv",
-                                       "Prod_t_est_2022"), "Congo (Kinshasa)", "World total (rounded)")),
+        (
+            "cobalt",
+            "mine",
+            "COD",
+            2025,
+            "MCS 2026",
+            lambda: hand_share(mcs2026("Cobalt", "2025"), "Congo (Kinshasa)", "World total"),
+        ),
+        (
+            "cobalt",
+            "mine",
+            "COD",
+            2022,
+            "MCS 2024",
+            lambda: hand_share(
+                world_file(OLD / "mcs2024" / "mcs2024-cobal_world.csv", "Prod_t_est_2022"),
+                "Congo (Kinshasa)",
+                "World total (rounded)",
+            ),
+        ),
         # Australia's share of lithium mine production
-        ("lithium", "mine", "AUS", 2025, "MCS 2026",
-         lambda: hand_share(mcs2026("Lithium", "2025"), "Australia", "World total")),
-        ("lithium", "mine", "AUS", 2021, "MCS 2023",
-         lambda: hand_share(world_file(OLD / "mcs2023" / "mcs2023-lithi_world.csv", "Prod_t_2021"),
-                            "Australia", "World total (rounded), excluding U.S. production")),
+        (
+            "lithium",
+            "mine",
+            "AUS",
+            2025,
+            "MCS 2026",
+            lambda: hand_share(mcs2026("Lithium", "2025"), "Australia", "World total"),
+        ),
+        (
+            "lithium",
+            "mine",
+            "AUS",
+            2021,
+            "MCS 2023",
+            lambda: hand_share(
+                world_file(OLD / "mcs2023" / "mcs2023-lithi_world.csv", "Prod_t_2021"),
+                "Australia",
+                "World total (rounded), excluding U.S. production",
+            ),
+        ),
     ],
-)  # fmt: skip
+)
 def test_shares_match_a_hand_computation_from_the_release(
     pkg, mineral, stage, country, year, edition, by_hand
 ) -> None:
@@ -118,17 +163,20 @@ def test_revisions_table_keeps_what_mcs_2024_said_of_congo_cobalt_2023() -> None
     assert (old["Congo (Kinshasa)"], new) == (170000.0, 175000.0)
     with open(DATA / "production_revisions.csv", encoding="utf-8", newline="") as fh:
         rev = [
-            r for r in csv.DictReader(fh)
-            if (r["mineral"], r["year"], r["country"], r["edition"]) == ("cobalt", "2023", "COD", "MCS 2024")
-        ]  # fmt: skip
+            r
+            for r in csv.DictReader(fh)
+            if (r["mineral"], r["year"], r["country"], r["edition"])
+            == ("cobalt", "2023", "COD", "MCS 2024")
+        ]
     assert len(rev) == 1
     assert float(rev[0]["quantity"]) == old["Congo (Kinshasa)"]
     assert float(rev[0]["revised_quantity"]) == new and rev[0]["revised_in"] == "MCS 2025"
     with open(DATA / "production.csv", encoding="utf-8", newline="") as fh:
         kept = [
-            r for r in csv.DictReader(fh)
+            r
+            for r in csv.DictReader(fh)
             if (r["mineral"], r["year"], r["country"]) == ("cobalt", "2023", "COD")
-        ]  # fmt: skip
+        ]
     assert [(float(r["quantity"]), r["edition"]) for r in kept] == [(new, "MCS 2025")]
 
 

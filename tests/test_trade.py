@@ -22,13 +22,37 @@ needs_release = pytest.mark.skipif(not BACI_DB.exists(), reason="BACI release no
 # Figures computed with sqlite3 on baci_minerals.db (queries in _sql_* below), not with our code:
 # (importer, BACI numeric code, mineral, HS codes, year, imports kUSD, top 3 sources %, HHI).
 CASES = [
-    ("JPN", "392", "rare_earths", ["280530", "284610", "284690"], 2020, 494792.99,
-     {"CHN": 34.2231, "VNM": 22.3129, "MYS": 16.3059}, 2107.98),
-    ("DEU", "276", "cobalt", ["282200", "810510"], 2015, 129272.988,
-     {"FIN": 29.8201, "BEL": 20.3967, "USA": 13.9073}, 1650.94),
-    ("KOR", "410", "nickel", ["260400"], 2024, 212311.935,
-     {"NCL": 98.4117, "GTM": 1.4678, "PHL": 0.1005}, 9687.03),
-]  # fmt: skip
+    (
+        "JPN",
+        "392",
+        "rare_earths",
+        ["280530", "284610", "284690"],
+        2020,
+        494792.99,
+        {"CHN": 34.2231, "VNM": 22.3129, "MYS": 16.3059},
+        2107.98,
+    ),
+    (
+        "DEU",
+        "276",
+        "cobalt",
+        ["282200", "810510"],
+        2015,
+        129272.988,
+        {"FIN": 29.8201, "BEL": 20.3967, "USA": 13.9073},
+        1650.94,
+    ),
+    (
+        "KOR",
+        "410",
+        "nickel",
+        ["260400"],
+        2024,
+        212311.935,
+        {"NCL": 98.4117, "GTM": 1.4678, "PHL": 0.1005},
+        9687.03,
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -104,9 +128,15 @@ def test_an_ore_ban_does_not_reach_refined_products(pkg) -> None:
 def test_trade_exposure_uses_each_years_shares_and_holds_the_last_year(pkg) -> None:
     days = pd.to_datetime(["2013-06-01", "2015-06-01", "2019-06-01", "2026-06-01"])
     out = T.trade_exposure(
-        pkg["trade"], pkg["hs_codes"], pkg["events"], pkg["event_types"], pkg["minerals"],
-        pkg["blocs"], days, mineral_ids=["nickel"],
-    )  # fmt: skip
+        pkg["trade"],
+        pkg["hs_codes"],
+        pkg["events"],
+        pkg["event_types"],
+        pkg["minerals"],
+        pkg["blocs"],
+        days,
+        mineral_ids=["nickel"],
+    )
     assert out["share_year"].tolist() == [2013, 2015, 2019, 2024]
     assert set(out["data_basis"]) == {T.TRADE_BASIS}
     assert (out["exposure"].between(0, 100)).all()
@@ -129,9 +159,12 @@ flows_strategy = st.lists(
     unique_by=lambda r: r[:3],
 )
 HS_CODES = pd.DataFrame(
-    {"hs": ["260400", "282200"], "mineral": ["nickel", "cobalt"],
-     "stage": ["ore/concentrate", "refined/chemical"]}
-)  # fmt: skip
+    {
+        "hs": ["260400", "282200"],
+        "mineral": ["nickel", "cobalt"],
+        "stage": ["ore/concentrate", "refined/chemical"],
+    }
+)
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:
@@ -294,8 +327,13 @@ def test_trade_exposure_is_bounded_and_zero_without_controls(rows, actors, day) 
 
 def test_trade_index_returns_the_same_rows_as_a_scan(pkg) -> None:
     index = T.TradeIndex(pkg["trade"])
-    for hs, year in ((["260400"], 2014), (["280530", "284610", "284690"], 2020), (["811230"], None),
-                     (["260400"], 1990), (["999999"], 2020)):  # fmt: skip
+    for hs, year in (
+        (["260400"], 2014),
+        (["280530", "284610", "284690"], 2020),
+        (["811230"], None),
+        (["260400"], 1990),
+        (["999999"], 2020),
+    ):
         scan = T.flows(pkg["trade"], hs, year)
         assert index.rows(hs, year).index.equals(scan.index), (hs, year)
 

@@ -48,13 +48,13 @@ def apply_corrections(
     out = frame.copy()
     log: list[Applied] = []
     for rule in rules:
-        where = rule["where"]
+        match = rule["where"]
         reason = rule.get("reason", "")
-        missing = [c for c in where if c not in out.columns]
+        missing = [c for c in match if c not in out.columns]
         if missing:
             raise KeyError(f"correction refers to unknown column(s) {missing}: {rule}")
         mask = pd.Series(True, index=out.index)
-        for col, val in where.items():
+        for col, val in match.items():
             mask &= out[col].map(clean_text) == clean_text(val)
         hits = list(out.index[mask])
         if not hits:
@@ -71,7 +71,7 @@ def apply_corrections(
             for i in hits:
                 if i in out.index:
                     log.append(
-                        Applied(int(i), "set", f"{col}: '{out.at[i, col]}' -> '{val}'", reason)
+                        Applied(int(i), "set", f"{col}: '{out.at[i, col]!s}' -> '{val}'", reason)
                     )
                     out.at[i, col] = val
     return out, log

@@ -53,7 +53,7 @@ class CountryResolver:
             return self.aliases[text], ""
         m = _QUALIFIER.match(text)
         name, qualifier = (m.group("name"), m.group("q")) if m else (text, "")
-        code = self.aliases.get(name) or iso3_for(name)
-        if code is None:
+        found: str | None = self.aliases.get(name) or iso3_for(name)
+        if found is None:
             raise KeyError(f"'{text}' is not an ISO 3166 country name or a listed alias")
-        return code, qualifier
+        return found, qualifier

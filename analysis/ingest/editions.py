@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis.ingest.corrections import Applied, apply_corrections, clean_text
 from analysis.ingest.countries import CountryResolver
-from analysis.ingest.io import csv_text, load_corrections, write_atomic
+from analysis.ingest.io import csv_text, load_corrections, verify_release, write_atomic
 from analysis.ingest.usgs import (
     PRODUCTION_COLUMNS,
     IngestError,
@@ -35,9 +35,21 @@ from analysis.ingest.usgs import (
 
 SUPPLY_COLUMNS = [*PRODUCTION_COLUMNS[:-2], "edition", *PRODUCTION_COLUMNS[-2:]]
 REVISION_COLUMNS = [
-    "mineral", "stage", "measure", "basis", "year", "country", "unit",
-    "edition", "quantity", "flag", "revised_in", "revised_quantity", "revised_flag", "change",
-]  # fmt: skip
+    "mineral",
+    "stage",
+    "measure",
+    "basis",
+    "year",
+    "country",
+    "unit",
+    "edition",
+    "quantity",
+    "flag",
+    "revised_in",
+    "revised_quantity",
+    "revised_flag",
+    "change",
+]
 SERIES = ["mineral", "stage", "measure", "basis"]
 KEY = [*SERIES, "year", "country"]
 
@@ -136,8 +148,20 @@ def read_world_files(folder: Path, edition: str, spec: dict[str, Any]) -> pd.Dat
                 continue  # blank line
             notes = clean_text(row[ni]) if ni is not None else ""
             for i, year, unit in prod_cols:
-                out.append([edition, path.name, line, code, clean_text(row[ci]),
-                            clean_text(row[ti]), year, clean_text(row[i]), unit, notes])  # fmt: skip
+                out.append(
+                    [
+                        edition,
+                        path.name,
+                        line,
+                        code,
+                        clean_text(row[ci]),
+                        clean_text(row[ti]),
+                        year,
+                        clean_text(row[i]),
+                        unit,
+                        notes,
+                    ]
+                )
     unused = set(header_fixes) - used_fixes
     if set(slips) - {p.name for p in files}:
         raise IngestError(f"{folder}: listed unit_slips match no file: {sorted(slips)}")
@@ -211,9 +235,14 @@ class SeriesRules:
             self.by_mineral.setdefault((m, me), []).append((s, b))
 
     def file(
-        self, edition: str, commodity: str, type_text: str, mineral: str | None, where: str,
+        self,
+        edition: str,
+        commodity: str,
+        type_text: str,
+        mineral: str | None,
+        where: str,
         country: str = "",
-    ) -> tuple[str, str, str, str] | None:  # fmt: skip
+    ) -> tuple[str, str, str, str] | None:
         for k, rule in enumerate(self.rules):
             if (
                 rule.get("edition", edition) != edition
@@ -227,8 +256,12 @@ class SeriesRules:
                 if rule.get("drop"):
                     return None
                 target = rule["series"]
-                key = (target["mineral"], target["stage"], target.get("measure", "production"),
-                       target["basis"])  # fmt: skip
+                key = (
+                    target["mineral"],
+                    target["stage"],
+                    target.get("measure", "production"),
+                    target["basis"],
+                )
                 if key not in self.units and "unit" in target:
                     self.units[key] = target["unit"]  # a series MCS 2025 no longer reports
                 if key not in self.units:
@@ -320,8 +353,20 @@ def harmonise(
         )
         notes = re.sub(r"^(Estimated|Reported)\s*\.\s*(--\s*)?", "", notes).strip()
         notes = "; ".join(x for x in (qualifier, notes) if x)
-        out.append([*series, row["year"], country, quantity, target_unit, flag, estimated,
-                    row["edition"], spec["editions"][row["edition"]]["source"], notes])  # fmt: skip
+        out.append(
+            [
+                *series,
+                row["year"],
+                country,
+                quantity,
+                target_unit,
+                flag,
+                estimated,
+                row["edition"],
+                spec["editions"][row["edition"]]["source"],
+                notes,
+            ]
+        )
     missing = skip - seen_skip
     if missing:
         raise IngestError(f"not_ingested commodities match no row: {sorted(missing)}")
@@ -468,6 +513,9 @@ def _check_dois(reference: Path, editions: dict[str, Any], slips: list[dict[str,
 
 def ingest_supply(reference: Path, data_dir: Path) -> tuple[list[Path], list[Applied]]:
     """Write production.csv and production_revisions.csv; return their paths and the log."""
+    editions = load_corrections(Path(data_dir))["usgs_editions"]["editions"]
+    for edition in editions.values():  # each release as recorded in datapackage.yaml (x-releases)
+        verify_release(Path(reference) / edition["path"], data_dir)
     supply = build_supply(reference, data_dir)
     data_dir = Path(data_dir)
     write_atomic(data_dir / "production.csv", supply.production)

@@ -18,6 +18,67 @@ def load_corrections(data_dir: Path) -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
+class ReleaseError(ValueError):
+    """A reference release that is not the one recorded in the data package."""
+
+
+def recorded_releases(data_dir: Path) -> dict[str, str]:
+    """``x-releases`` of every resource in ``datapackage.yaml``: release file -> sha256."""
+    with open(Path(data_dir) / "datapackage.yaml", encoding="utf-8") as fh:
+        descriptor = yaml.safe_load(fh)
+    out: dict[str, str] = {}
+    for res in descriptor.get("resources", []):
+        for rel in res.get("x-releases", []):
+            out[str(rel["file"])] = str(rel["sha256"])
+    return out
+
+
+def release_digest(path: Path) -> str:
+    """sha256 of a release file; for a release folder, of its ``sha256sum``-style listing.
+
+    The listing is one line ``<sha256 of the file>  <path under the folder>`` per file, sorted
+    by path, so ``find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum``
+    gives the same digest.
+    """
+    import hashlib
+
+    path = Path(path)
+    if not path.is_dir():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    lines = [
+        f"{hashlib.sha256(f.read_bytes()).hexdigest()}  ./{f.relative_to(path).as_posix()}\n"
+        for f in sorted(path.rglob("*"), key=lambda p: p.relative_to(path).as_posix())
+        if f.is_file()
+    ]
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
+def verify_release(path: Path, data_dir: Path) -> str:
+    """Check ``path`` against the sha256 recorded for it in the data package; return the digest.
+
+    Releases are recorded by their path under the reference folder (``usgs_mcs2025/world_data/
+    MCS2025_World_Data.csv``); a release that is not recorded, or whose bytes changed, is refused
+    so that a table is never rebuilt from a file nobody checked.
+    """
+    path = Path(path)
+    digest = release_digest(path)
+    resolved = path.resolve().as_posix()
+    recorded = recorded_releases(data_dir)
+    matches = [f for f in recorded if resolved.endswith("/" + f.lstrip("/"))]
+    if not matches:
+        raise ReleaseError(
+            f"{path}: release not recorded in datapackage.yaml (x-releases); "
+            f"add {{file: <path under the reference folder>, sha256: {digest}}}"
+        )
+    expected = recorded[max(matches, key=len)]
+    if digest != expected:
+        raise ReleaseError(
+            f"{path}: sha256 {digest} differs from the recorded {expected}; "
+            "this is not the release the data were built from"
+        )
+    return digest
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
     path = Path(path)

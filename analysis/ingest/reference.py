@@ -10,7 +10,7 @@ import pandas as pd
 import pycountry
 
 from analysis.ingest.corrections import apply_corrections, clean_text
-from analysis.ingest.io import csv_text, load_corrections, write_atomic
+from analysis.ingest.io import csv_text, load_corrections, verify_release, write_atomic
 
 COUNTRY_COLUMNS = [
     "iso3",
@@ -26,10 +26,18 @@ COUNTRY_COLUMNS = [
 WGI_DIMENSIONS = ["va", "pv", "ge", "rq", "rl", "cc"]
 WGI_LOW, WGI_HIGH = -2.5, 2.5
 EU_COLUMNS = [
-    "material", "mineral", "supply_risk", "economic_importance", "stage_used",
-    "supply_risk_extraction", "supply_risk_processing", "substitution_sr", "eol_rir_pct",
-    "import_reliance_pct", "critical",
-]  # fmt: skip
+    "material",
+    "mineral",
+    "supply_risk",
+    "economic_importance",
+    "stage_used",
+    "supply_risk_extraction",
+    "supply_risk_processing",
+    "substitution_sr",
+    "eol_rir_pct",
+    "import_reliance_pct",
+    "critical",
+]
 
 # Regions follow the World Bank's seven regions as far as a country list can say; every code not
 # listed here takes the region of its continent from Natural Earth (see build_countries).
@@ -134,7 +142,7 @@ def build_shapes(reference: Path, known: set[str], places: int = 2) -> str:
     doc = json.loads(
         (Path(reference) / "natural_earth" / "ne_110m_admin_0_countries.geojson").read_text("utf-8")
     )
-    features = []
+    features: list[dict[str, Any]] = []
     for f in doc["features"]:
         props = f["properties"]
         iso3 = ne_iso3(props)
@@ -193,16 +201,37 @@ def build_eu_crm(reference: Path, data_dir: Path) -> str:
             if r["eu_used_stage"] == "Processing"
             else num(r["import_reliance_primary"])
         )
-        out.append([
-            r["material_name"], by_material.get(r["material_name"]), sr, ei, r["eu_used_stage"] or None,
-            sr_ext, sr_proc, num(r["si_sr"]), num(r["end_of_life"]), ir, sr >= 1.0 and ei >= 2.8,
-        ])  # fmt: skip
+        out.append(
+            [
+                r["material_name"],
+                by_material.get(r["material_name"]),
+                sr,
+                ei,
+                r["eu_used_stage"] or None,
+                sr_ext,
+                sr_proc,
+                num(r["si_sr"]),
+                num(r["end_of_life"]),
+                ir,
+                sr >= 1.0 and ei >= 2.8,
+            ]
+        )
     return csv_text(EU_COLUMNS, out)
+
+
+REFERENCE_FILES = (
+    "country_centroids/country_centroids_largestpoly.csv",
+    "natural_earth/ne_110m_admin_0_countries.geojson",
+    "wgi/wgi.csv",
+    "eu_crm_2023/eureport_results.csv",
+)
 
 
 def ingest_reference(reference: Path, data_dir: Path) -> list[Path]:
     """Write countries.csv, country_shapes.geojson and eu_crm_2023.csv; return their paths."""
     data_dir = Path(data_dir)
+    for release in REFERENCE_FILES:
+        verify_release(Path(reference) / release, data_dir)
     countries = build_countries(reference, data_dir)
     write_atomic(data_dir / "countries.csv", countries)
     known = set(pd.read_csv(data_dir / "countries.csv", dtype=str, keep_default_na=False)["iso3"])

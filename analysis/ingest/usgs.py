@@ -10,16 +10,36 @@ import pandas as pd
 
 from analysis.ingest.corrections import Applied, apply_corrections, clean_text
 from analysis.ingest.countries import CountryResolver
-from analysis.ingest.io import csv_text, load_corrections, write_atomic
+from analysis.ingest.io import csv_text, load_corrections, verify_release, write_atomic
 
 PRODUCTION_COLUMNS = [
-    "mineral", "stage", "measure", "basis", "year", "country",
-    "quantity", "unit", "flag", "estimated", "source", "notes",
-]  # fmt: skip
+    "mineral",
+    "stage",
+    "measure",
+    "basis",
+    "year",
+    "country",
+    "quantity",
+    "unit",
+    "flag",
+    "estimated",
+    "source",
+    "notes",
+]
 IMPORT_COLUMNS = [
-    "importer", "commodity", "mineral", "year", "net_import_reliance_pct", "reliance_qualifier",
-    "source_rank", "source_country", "sources_period", "notes", "edition", "source",
-]  # fmt: skip
+    "importer",
+    "commodity",
+    "mineral",
+    "year",
+    "net_import_reliance_pct",
+    "reliance_qualifier",
+    "source_rank",
+    "source_country",
+    "sources_period",
+    "notes",
+    "edition",
+    "source",
+]
 WORLD_SOURCE = "USGS MCS 2025 data release (doi:10.5066/P13XCP3R), MCS2025_World_Data.csv"
 
 _STAGES = (
@@ -152,8 +172,22 @@ def mcs2025_frame(release: Path, data_dir: Path) -> tuple[pd.DataFrame, list[App
             estimated = (
                 year == 2024 or "estimated" in (row["TYPE"] + " " + row["PROD_NOTES"]).lower()
             )
-            out.append([mineral, stage, measure, basis, year, country, quantity, row["UNIT_MEAS"],
-                        flag, estimated, WORLD_SOURCE, notes])  # fmt: skip
+            out.append(
+                [
+                    mineral,
+                    stage,
+                    measure,
+                    basis,
+                    year,
+                    country,
+                    quantity,
+                    row["UNIT_MEAS"],
+                    flag,
+                    estimated,
+                    WORLD_SOURCE,
+                    notes,
+                ]
+            )
     frame = pd.DataFrame(out, columns=PRODUCTION_COLUMNS)
     frame = _merge_qualified_duplicates(frame)
     frame = frame.sort_values(
@@ -182,13 +216,23 @@ def ingest_production(release: Path, data_dir: Path) -> tuple[Path, list[Applied
 
 IMPORT_FILES = {
     # edition -> (file under the reference folder, reliance column, sources column, years)
-    "MCS 2025": ("usgs_mcs2025/industry_trends/MCS2025_Fig2_Net_Import_Reliance.csv",
-                 "Net_Import_Reliance_pct_2024", "Major_Import_Sources_2020_2023", 2024, "2020-2023",
-                 "doi:10.5066/P13XCP3R"),
-    "MCS 2026": ("usgs_mcs2026/MCS2026_Fig2_Net_Import_Reliance.csv",
-                 "Net_Import_Reliance_pct_2025", "Major_Import_Sources_2021_24", 2025, "2021-2024",
-                 "doi:10.5066/P1WKQ63T"),
-}  # fmt: skip
+    "MCS 2025": (
+        "usgs_mcs2025/industry_trends/MCS2025_Fig2_Net_Import_Reliance.csv",
+        "Net_Import_Reliance_pct_2024",
+        "Major_Import_Sources_2020_2023",
+        2024,
+        "2020-2023",
+        "doi:10.5066/P13XCP3R",
+    ),
+    "MCS 2026": (
+        "usgs_mcs2026/MCS2026_Fig2_Net_Import_Reliance.csv",
+        "Net_Import_Reliance_pct_2025",
+        "Major_Import_Sources_2021_24",
+        2025,
+        "2021-2024",
+        "doi:10.5066/P1WKQ63T",
+    ),
+}
 
 
 def build_import_reliance(release: Path, data_dir: Path, edition: str = "MCS 2025") -> str:
@@ -246,13 +290,29 @@ def import_frame(release: Path, data_dir: Path, edition: str) -> pd.DataFrame:
                 iso3, _ = resolver.resolve(name)
             except KeyError as exc:
                 raise IngestError(f"{where}: {src_col}: {exc.args[0]}") from exc
-            out.append(["USA", commodity, mineral, year, pct, qualifier, rank, iso3, period,
-                        notes, edition, source])  # fmt: skip
+            out.append(
+                [
+                    "USA",
+                    commodity,
+                    mineral,
+                    year,
+                    pct,
+                    qualifier,
+                    rank,
+                    iso3,
+                    period,
+                    notes,
+                    edition,
+                    source,
+                ]
+            )
     return pd.DataFrame(out, columns=IMPORT_COLUMNS)
 
 
 def ingest_import_reliance(reference: Path, data_dir: Path) -> Path:
     """Write data/import_reliance.csv from Fig. 2 of every edition under ``reference``."""
+    for file, *_ in IMPORT_FILES.values():  # each as recorded in datapackage.yaml (x-releases)
+        verify_release(Path(reference) / file, data_dir)
     target = Path(data_dir) / "import_reliance.csv"
     write_atomic(target, build_import_history(reference, data_dir))
     return target

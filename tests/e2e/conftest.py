@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -17,9 +18,15 @@ from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -42,17 +49,32 @@ def hash_data() -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
-def server_process() -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start ``streamlit run app.py`` on a free port; yield its base URL and process."""
-    DATA_HASHES.update(hash_data())
+@contextlib.contextmanager
+def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``streamlit run app.py`` on a free port of 127.0.0.1 (``env`` added); yield URL and process."""
     port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    full_env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--global.developmentMode", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--global.developmentMode",
+            "false",
+        ],
+        cwd=ROOT,
+        env=full_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -65,12 +87,22 @@ def server_process() -> Iterator[tuple[str, subprocess.Popen]]:
     else:
         proc.kill()
         raise RuntimeError("streamlit did not start within 60 s")
-    yield url, proc
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server_process() -> Iterator[tuple[str, subprocess.Popen]]:
+    """The dashboard on the repository's data/; the hashes of data/ are taken first."""
+    DATA_HASHES.update(hash_data())
+    with streamlit_server() as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

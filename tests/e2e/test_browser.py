@@ -85,6 +85,34 @@ def test_filter_change_in_the_browser_redraws(browser, server) -> None:
     context.close()
 
 
+def test_data_page_download_is_exactly_the_filtered_events(browser, server, tmp_path) -> None:
+    """Click the CSV download in Chromium and read the file: the filtered events, no other row."""
+    import csv
+    import re
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{server}/data?mineral=cobalt&to=2025-12-31", wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=90_000)
+    stated = page.get_by_text(re.compile(r"^\d+ events match the filters")).first.inner_text()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Download these events (CSV)").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    context.close()
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(ROOT / "data" / "events.csv", encoding="utf-8", newline="") as fh:
+        expected = {
+            r["event_id"]
+            for r in csv.DictReader(fh)
+            if "cobalt" in r["minerals"].split(";") and r["announced"] <= "2025-12-31"
+        }
+    assert info.value.suggested_filename == "events_filtered.csv"
+    assert {r["event_id"] for r in rows} == expected and len(rows) == len(expected)
+    assert int(stated.split()[0]) == len(rows)
+
+
 def test_zz_nothing_was_written_to_data(server_process, data_hashes_at_start) -> None:
     """After every browser test above: data/ is byte-for-byte what it was before the server started."""
     from tests.e2e.conftest import hash_data

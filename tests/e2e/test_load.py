@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.conftest import CHROMIUM, FLAGS, rss_kib
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.load]
 SESSIONS = int(os.environ.get("LOAD_SESSIONS", "20"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
 LANES = ("mineral", "actor")

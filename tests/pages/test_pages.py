@@ -178,7 +178,8 @@ def test_page_specific_parameters_restore_the_view() -> None:
     assert "Governance" in at.caption[0].value
 
 
-def test_data_page_downloads_exactly_what_the_filters_show() -> None:
+def test_data_page_table_shows_only_what_the_filters_select() -> None:
+    """The table the CSV download is built from (the download itself: tests/e2e/test_browser.py)."""
     at = on_page("pages/data.py", mineral="gallium")
     table = at.dataframe[0].value
     assert len(table) > 0 and table["minerals"].str.contains("gallium").all()
@@ -198,3 +199,34 @@ def test_mineral_page_builds_a_briefing_for_download() -> None:
     at.button(key="btn_mineral_gallium_pptx").click().run(timeout=180)
     assert not at.exception
     assert at.session_state["brief_mineral_gallium_pptx"][0].endswith("2025-12-31.pptx")
+
+
+MARKDOWN_TITLE = "**Bold** :red[alarm] _gallium_ US$5m and A$6m"
+
+
+def test_data_text_is_shown_as_its_characters(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A title full of Markdown syntax (valid: it is plain text) is escaped wherever Markdown renders,
+    and reaches Plotly's hover with its tags shown, not parsed."""
+    from analysis.package import DATA_DIR_ENV
+    from tests.conftest import read_rows, write_rows
+
+    path = data_copy / "events.csv"
+    rows = read_rows(path)
+    key = "chn-gallium-germanium-licensing-2023"
+    row = next(r for r in rows if r["event_id"] == key)
+    row.update(title=MARKDOWN_TITLE, source_publisher="# Reuters <3 `x`")
+    write_rows(path, rows)
+    monkeypatch.setenv(DATA_DIR_ENV, str(data_copy.resolve()))
+    at = app(mineral="gallium")
+    at.run()
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="event_pick").set_value(key).run()
+    shown = [m.value for m in at.markdown]
+    assert r"**\*\*Bold\*\* \:red\[alarm\] \_gallium\_ US\$5m and A\$6m**" in shown
+    for text in shown:  # no data value reaches Markdown unescaped
+        assert ":red[" not in text and "US$5m" not in text
+    hover = json.dumps(plotly_specs(at)[0])
+    assert "# Reuters &lt;3 `x`" in hover and "<3" not in hover

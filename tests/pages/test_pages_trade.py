@@ -73,8 +73,13 @@ def test_mineral_without_an_hs_code_says_so() -> None:
 
 
 def test_map_colours_importers_by_controlled_share_with_arcs_for_the_importer() -> None:
-    at = run("pages/map.py", measure="controlled", map_mineral="rare_earths", importer="JPN",
-             as_of="2025-06-01")  # fmt: skip
+    at = run(
+        "pages/map.py",
+        measure="controlled",
+        map_mineral="rare_earths",
+        importer="JPN",
+        as_of="2025-06-01",
+    )
     assert any("Share of 2024 imports of rare earths" in c for c in captions(at))
     assert SOURCE in captions(at)
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)

@@ -1,9 +1,8 @@
-"""The validator names file, line, column, value and what is wrong, for each kind of defect."""
+"""analysis.package: the loader as a unit (reading bytes, decoding, CSV records, schema checks) and
+the validator naming file, line, column, value and what is wrong, for each kind of defect."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -79,7 +78,7 @@ def test_real_data_is_valid() -> None:
         ),
         (
             {"summary": "<script>alert(1)</script>"},
-            "data/events.csv:2: summary: contains HTML or script markup; plain text only",
+            "data/events.csv:2: summary: contains HTML tag '<script' at character 1; plain text only",
         ),
     ],
 )
@@ -159,26 +158,45 @@ def test_load_package_raises_with_problems(break_first_row) -> None:
     assert any(p.column == "counterparts" and p.line == 2 for p in info.value.problems)
 
 
-def test_cli_exit_codes(break_first_row) -> None:
-    ok = subprocess.run(
-        [sys.executable, "-m", "analysis", "validate", str(ROOT / "data")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert ok.returncode == 0, ok.stdout + ok.stderr
-    data = break_first_row("events", "event_id", GA, counterparts="XXA")
-    bad = subprocess.run(
-        [sys.executable, "-m", "analysis", "validate", str(data)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PYTHONPATH": str(ROOT)},
-    )
-    assert bad.returncode == 1
-    assert (
-        "data/events.csv:2: counterparts: 'XXA' is not an ISO 3166 alpha-3 code or a known bloc"
-        in bad.stdout
-    )
-    assert "Traceback" not in bad.stderr
+def test_read_file_names_what_stops_reading(tmp_path: Path) -> None:
+    from analysis.package import read_file
+
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "ok.csv").write_bytes(b"a\n")
+    assert read_file(tmp_path / "ok.csv", "ok.csv") == (b"a\n", None)
+    for name, message in [
+        ("dir", "is a folder, not a file"),
+        ("loop", "is a symbolic link that loops; point it at a file"),
+        ("absent", "file is missing"),
+    ]:
+        data, problem = read_file(tmp_path / name, name)
+        assert data is None and problem is not None and problem.message == message
+
+
+@pytest.mark.parametrize(
+    ("raw", "message", "line"),
+    [
+        ("a,b\nx,\u00e9".encode("utf-16"), "is UTF-16 encoded; save the file as UTF-8", 1),
+        (b"a,b\nx,\xe9\n", "not valid UTF-8: byte 0xe9 at character 3; save the file as UTF-8", 2),
+        (b"a,b\nx,\xc3", "file ends in the middle of a character (truncated?)", 2),
+    ],
+    ids=["utf-16", "latin-1", "truncated"],
+)
+def test_decode_names_the_line_and_the_cause(raw: bytes, message: str, line: int) -> None:
+    from analysis.package import decode_utf8
+
+    text, problem = decode_utf8(raw, "t.csv")
+    assert text is None and problem is not None
+    assert (problem.line, problem.message) == (line, message)
+
+
+def test_bom_is_dropped_and_rows_keep_their_physical_lines(tmp_path: Path) -> None:
+    from analysis.package import read_csv_text
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(b'\xef\xbb\xbfa,b\n1,"two\nlines"\n\n3,4\n')
+    table = read_csv_text(path, ["a", "b"], "t.csv")
+    assert table.problems == []
+    assert table.frame["a"].tolist() == ["1", "3"]
+    assert table.lines.tolist() == [2, 5]
