@@ -48,6 +48,8 @@ out of (a), since the exporter's total need not fall.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -89,14 +91,19 @@ COLUMNS = [
 
 def exports_by_year(trade: pd.DataFrame) -> pd.DataFrame:
     """Exports per (exporter, hs, year) in million USD (``value`` is kUSD), codes as text."""
-    out = (
+    out: pd.DataFrame = (
         trade.assign(exporter=trade["exporter"].astype(str), hs=trade["hs"].astype(str))
         .groupby(["exporter", "hs", "year"], as_index=False)["value"]
         .sum()
     )
-    out["musd"] = out["value"] / 1000.0
-    out["year"] = out["year"].astype(int)
-    return out.drop(columns="value")
+    return pd.DataFrame(
+        {
+            "exporter": out["exporter"],
+            "hs": out["hs"],
+            "year": out["year"].astype(int),
+            "musd": out["value"] / 1000.0,
+        }
+    )
 
 
 def _items(text: object) -> list[str]:
@@ -149,14 +156,27 @@ def _acts(events: pd.DataFrame, event_types: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _codes(act: pd.Series, hs_codes: pd.DataFrame) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class _Act:
+    event_id: str
+    measure: str
+    want: str
+    measure_type: str
+    actor: str
+    all_destinations: bool
+    minerals: list[str]
+    hs_codes: list[str]
+    start: pd.Timestamp
+
+
+def _codes(act: _Act, hs_codes: pd.DataFrame) -> list[tuple[str, str]]:
     """(mineral, code) pairs an act reaches."""
     table = hs_codes.assign(hs=hs_codes["hs"].astype(str), mineral=hs_codes["mineral"].astype(str))
-    if act["hs_codes"]:
-        picked = table[table["hs"].isin(act["hs_codes"])]
+    if act.hs_codes:
+        picked = table[table["hs"].isin(act.hs_codes)]
     else:
-        picked = table[table["mineral"].isin(act["minerals"])]
-    if act["measure_type"] == "control_ore_ban":
+        picked = table[table["mineral"].isin(act.minerals)]
+    if act.measure_type == "control_ore_ban":
         picked = picked[picked["stage"] == ORE_STAGE]
     return list(zip(picked["mineral"], picked["hs"], strict=True))
 
@@ -191,8 +211,13 @@ def check_trade(
             frame = status_by_mineral(events, index, pd.Timestamp(f"{year}-07-01"))
             status[year] = frame
         frame = status[year]
-        return dict(zip(zip(frame["measure_id"], frame["mineral"], strict=True),
-                        frame["status"], strict=True))
+        return dict(
+            zip(
+                zip(frame["measure_id"], frame["mineral"], strict=True),
+                frame["status"],
+                strict=True,
+            )
+        )
 
     def mean(actor: str, code: str, yrs: list[int]) -> float | None:
         yrs = [y for y in yrs if first <= y <= last]
@@ -201,11 +226,11 @@ def check_trade(
         return float(np.mean([level.get((actor, code, y), 0.0) for y in yrs]))
 
     rows: list[dict[str, object]] = []
-    for act in acts.itertuples(index=False):
-        act_s = pd.Series(act._asdict())
-        start: pd.Timestamp = act.start
+    for record in acts.to_dict("records"):
+        act = _Act(**{str(k): v for k, v in record.items()})
+        start = act.start
         begin = start.year if (start.month, start.day) == (1, 1) else start.year + 1
-        for mineral, code in _codes(act_s, hs_codes):
+        for mineral, code in _codes(act, hs_codes):
             after_years = [
                 y
                 for y in range(begin, begin + AFTER_YEARS)
@@ -225,9 +250,17 @@ def check_trade(
             if kind == CONSISTENT and not keep_all:
                 continue
             rows.append(
-                {"kind": kind, "actor": act.actor, "mineral": mineral, "hs": code,
-                 "event_id": act.event_id, "year": after_years[0], "before_musd": before,
-                 "after_musd": after, "ratio": ratio}
+                {
+                    "kind": kind,
+                    "actor": act.actor,
+                    "mineral": mineral,
+                    "hs": code,
+                    "event_id": act.event_id,
+                    "year": after_years[0],
+                    "before_musd": before,
+                    "after_musd": after,
+                    "ratio": ratio,
+                }
             )
     rows.extend(_collapses(ex, events, event_types, hs_codes))
     out = pd.DataFrame(rows, columns=COLUMNS[:2] + COLUMNS[3:10])
@@ -267,9 +300,17 @@ def _collapses(
         if hit:
             continue
         rows.append(
-            {"kind": COLLAPSED, "actor": r.exporter, "mineral": mineral, "hs": r.hs,
-             "event_id": "", "year": year, "before_musd": float(r.before),
-             "after_musd": float(r.musd), "ratio": float(r.musd / r.before)}
+            {
+                "kind": COLLAPSED,
+                "actor": r.exporter,
+                "mineral": mineral,
+                "hs": r.hs,
+                "event_id": "",
+                "year": year,
+                "before_musd": float(r.before),
+                "after_musd": float(r.musd),
+                "ratio": float(r.musd / r.before),
+            }
         )
     return rows
 
@@ -277,7 +318,9 @@ def _collapses(
 def _finish(
     out: pd.DataFrame, explanations: pd.DataFrame | None, countries: pd.DataFrame | None
 ) -> pd.DataFrame:
-    names = {} if countries is None else dict(zip(countries["iso3"], countries["name"], strict=True))
+    names = (
+        {} if countries is None else dict(zip(countries["iso3"], countries["name"], strict=True))
+    )
     out = out.assign(
         actor_name=out["actor"].map(lambda c: names.get(c, c)),
         event_id=out["event_id"].fillna("").astype(str),
@@ -285,10 +328,17 @@ def _finish(
     )
     notes: dict[tuple[object, ...], str] = {}
     if explanations is not None:
-        for e in explanations.itertuples(index=False):
-            eid = "" if pd.isna(e.event_id) else str(e.event_id)
-            key = (str(e.kind), str(e.actor), str(e.mineral), str(e.hs), int(e.year), eid)
-            notes[key] = str(e.note)
+        for e in explanations.to_dict("records"):
+            eid = "" if pd.isna(e["event_id"]) else str(e["event_id"])
+            key = (
+                str(e["kind"]),
+                str(e["actor"]),
+                str(e["mineral"]),
+                str(e["hs"]),
+                int(e["year"]),
+                eid,
+            )
+            notes[key] = str(e["note"])
     keys = list(zip(*(out[k] for k in KEYS), strict=True))
     out["explained"] = [k in notes for k in keys]
     out["note"] = [notes.get(k, "") for k in keys]
