@@ -91,9 +91,9 @@ COLUMNS = [
 
 def exports_by_year(trade: pd.DataFrame) -> pd.DataFrame:
     """Exports per (exporter, hs, year) in million USD (``value`` is kUSD), codes as text."""
-    out: pd.DataFrame = (
+    out = (
         trade.assign(exporter=trade["exporter"].astype(str), hs=trade["hs"].astype(str))
-        .groupby(["exporter", "hs", "year"], as_index=False)["value"]
+        .groupby(["exporter", "hs", "year"], as_index=False)[["value"]]
         .sum()
     )
     return pd.DataFrame(
