@@ -20,6 +20,8 @@ Commands
                                       an importer's sources, import HHI and controlled share (BACI)
   scenario --country C --mineral M --cut PCT [--as-of DATE] [--production-basis B] [--json|--csv]
                                       what-if export cut
+  check-trade [--all] [--json|--csv]  recorded bans, quotas and relaxations against the actor's
+                                      BACI exports: disagreements for curators, explained or not
   brief (--mineral M | --country C | --scenario C,M,PCT) [--as-of DATE] --out FILE.pptx|FILE.pdf
 
 Exit codes: 0 success, 1 invalid data, 2 bad arguments.
@@ -147,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     _output_flags(p)
     p.add_argument("--data-dir", type=Path, default=None)
 
+    p = sub.add_parser("check-trade", help="recorded measures against the actor's BACI exports")
+    p.add_argument("--all", action="store_true", help="also list the comparisons that agree")
+    _output_flags(p)
+    p.add_argument("--data-dir", type=Path, default=None)
+
     p = sub.add_parser("brief", help="write a sourced briefing (PowerPoint or PDF)")
     topic = p.add_mutually_exclusive_group(required=True)
     topic.add_argument("--mineral")
@@ -233,6 +240,21 @@ def _run(args: argparse.Namespace) -> int:
 
 def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
     from analysis import metrics
+
+    if cmd == "check-trade":
+        from analysis.consistency import check_trade
+
+        out = check_trade(
+            package["events"],
+            package["event_types"],
+            package["hs_codes"],
+            package["trade"],
+            explanations=package["trade_checks"],
+            countries=package["countries"],
+            keep_all=args.all,
+        )
+        _emit(out, args)
+        return 0
 
     prod = package["production"]
     if cmd == "status":

@@ -164,3 +164,16 @@ def test_status_by_mineral_cli_rows(capsys) -> None:
     rows = {(r["measure_id"], r["mineral"]): r["status"] for r in json.loads(out)}
     assert rows[("idn-raw-ore-export-ban-2014", "nickel")] == "relaxed"
     assert rows[("idn-raw-ore-export-ban-2014", "tin")] == "in force"
+
+
+def test_check_trade_lists_disagreements_with_explanations(capsys) -> None:
+    code, out, _ = run(capsys, "check-trade", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows and {"kind", "actor", "actor_name", "hs", "explained", "note"} <= set(rows[0])
+    with (DATA / "trade_checks.csv").open(newline="", encoding="utf-8") as f:
+        explained = {(r["actor"], r["hs"], int(r["year"])) for r in csv.DictReader(f)}
+    marked = {(r["actor"], r["hs"], r["year"]) for r in rows if r["explained"]}
+    assert marked == explained
+    code, out, _ = run(capsys, "check-trade", "--all", "--csv")
+    assert code == 0 and "consistent,IDN,Indonesia,nickel,260400" in out
