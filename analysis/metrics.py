@@ -319,6 +319,19 @@ def _family_rows(listed: np.ndarray, minerals: pd.DataFrame) -> tuple[np.ndarray
     return row, np.asarray(mineral, dtype=object)[j]
 
 
+#: Columns of :func:`exposure`'s result, in order.
+EXPOSURE_COLUMNS = (
+    "mineral",
+    "stage",
+    "basis",
+    "date",
+    "share_year",
+    "exposure",
+    "exposure_all",
+    "exposure_relaxed",
+)
+
+
 def exposure(
     production: pd.DataFrame,
     events: pd.DataFrame,
@@ -360,16 +373,7 @@ def exposure(
     """
     days = EventIndex.days(dates)
     sh = _basis_shares(production, bases)
-    columns = [
-        "mineral",
-        "stage",
-        "basis",
-        "date",
-        "share_year",
-        "exposure",
-        "exposure_all",
-        "exposure_relaxed",
-    ]
+    columns = list(EXPOSURE_COLUMNS)
     if sh.empty or len(days) == 0:
         return pd.DataFrame(columns=columns + (["controls"] if with_controls else []))
     # Each producing (country, mineral) pair is a key; controls are matched to keys by label.

@@ -270,19 +270,7 @@ def _exposure_series(
     prod = pkg["production"]
     prod = prod[prod["mineral"].isin(minerals)]
     if prod.empty:
-        return pd.DataFrame(
-            columns=[
-                "mineral",
-                "stage",
-                "basis",
-                "date",
-                "share_year",
-                "exposure",
-                "exposure_all",
-                "exposure_relaxed",
-                "label",
-            ]
-        )
+        return pd.DataFrame(columns=[*metrics.EXPOSURE_COLUMNS, "label"])
     ex = metrics.exposure(
         prod,
         pkg["events"],

@@ -275,39 +275,12 @@ def _rss_mb(pid: int) -> float:
 def bench_server_memory() -> None:
     """Resident memory of a real ``streamlit run app.py`` server after Chromium opened the pages
     that draw the trade layer (country, mineral, map coloured by controlled share, scenario)."""
-    import urllib.request
-
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, FLAGS, _free_port
+    from tests.e2e.conftest import CHROMIUM, FLAGS, streamlit_server
 
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     rows = []
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with streamlit_server() as (url, proc):
         rows.append(
             {"state": "server up, nothing loaded (floor)", "RSS MB": round(_rss_mb(proc.pid))}
         )
@@ -322,14 +295,11 @@ def bench_server_memory() -> None:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
             page = browser.new_page()
             for path in paths:
-                page.goto(f"http://127.0.0.1:{port}/{path}")
+                page.goto(f"{url}/{path}")
                 page.wait_for_selector("h1", timeout=180_000)
                 page.wait_for_timeout(4000)
                 rows.append({"state": f"after /{path}", "RSS MB": round(_rss_mb(proc.pid))})
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
     for row in rows:
         row["target"] = "< 700 MB"
         row["met"] = "met" if row["RSS MB"] < 700 else "MISSED"
