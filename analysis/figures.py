@@ -18,11 +18,13 @@ def source_note(text: str, yshift: int) -> dict:
             "showarrow": False, "font": {"size": 11, "color": "#555"}, "xanchor": "left"}  # fmt: skip
 
 
-def _lanes(events: pd.DataFrame, lane: str) -> pd.DataFrame:
+def _lanes(events: pd.DataFrame, lane: str, names: dict[str, str] | None = None) -> pd.DataFrame:
     if lane == "mineral":
         out = events.assign(lane=events["minerals"].fillna("").str.split(";")).explode("lane")
     else:
         out = events.assign(lane=events["actor"])
+    if names:
+        out = out.assign(lane=out["lane"].map(lambda c: names.get(c, c)))
     return out
 
 
@@ -34,6 +36,7 @@ def timeline_figure(
     lane: str,
     as_of: dt.date,
     source_line: str,
+    lane_names: dict[str, str] | None = None,
 ) -> go.Figure:
     """Swimlanes (one per actor or mineral) with a marker per event and a bar per measure's life.
 
@@ -42,9 +45,9 @@ def timeline_figure(
     summary and the source.
     """
     fig = go.Figure()
-    rows = _lanes(events, lane)
+    rows = _lanes(events, lane, lane_names)
     lanes = sorted(rows["lane"].dropna().unique().tolist(), reverse=True)
-    spans = intervals.merge(rows[["event_id", "lane"]], on="event_id")
+    spans = intervals.merge(rows[["event_id", "lane", "title"]], on="event_id")
     for status in ("announced", "in force", "suspended"):  # a lifted or expired measure has no bar
         colour = STATUS_COLOURS[status]
         part = spans[spans["status"] == status]
@@ -63,7 +66,7 @@ def timeline_figure(
                 + status
                 + ": %{base|%Y-%m-%d} to %{customdata[1]}<extra></extra>",
                 customdata=list(
-                    zip(part["event_id"], part["end"].dt.strftime("%Y-%m-%d"), strict=True)
+                    zip(part["title"], part["end"].dt.strftime("%Y-%m-%d"), strict=True)
                 ),
                 width=0.5,
             )
@@ -88,7 +91,7 @@ def timeline_figure(
                 ].to_numpy(),
                 hovertemplate=(
                     "<b>%{customdata[1]}</b><br>%{x|%Y-%m-%d}<br>%{customdata[2]}"
-                    "<br>Source: %{customdata[3]}<extra>%{customdata[0]}</extra>"
+                    "<br>Source: %{customdata[3]}<extra></extra>"
                 ),
             )
         )
@@ -186,7 +189,7 @@ def exposure_figure(
                 marker={"symbol": "triangle-down", "size": 10,
                         "color": [EVENT_TYPE_COLOURS.get(t, "#444") for t in markers["event_type"]]},
                 customdata=markers[["event_id", "title"]].to_numpy(),
-                hovertemplate="%{x|%Y-%m-%d}: %{customdata[1]}<extra>%{customdata[0]}</extra>",
+                hovertemplate="%{x|%Y-%m-%d}: %{customdata[1]}<extra></extra>",
             )
         )  # fmt: skip
     fig.update_layout(

@@ -394,3 +394,26 @@ def timeline(pkg: DataPackage, filters: Filters) -> TimelineData:
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
     spans = measure_history(pkg, list(events["event_id"]), filters.as_of)
     return TimelineData(events, spans, pkg["events"][pkg["events"]["relates_to"].notna()])
+
+
+def status_on_date(pkg: DataPackage, filters: Filters) -> pd.DataFrame:
+    """Each export control matching the filters and announced by ``as_of``: its status that day.
+
+    Columns: ``measure_title``, ``issuer``, ``minerals``, ``status``, ``since`` (the day the
+    measure entered that status), ``source_url``; measures in force first, newest first. Events
+    announced after ``as_of`` are left out (they were not known on that date).
+    """
+    as_of = pd.Timestamp(filters.as_of)
+    events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
+    cats = category_of(pkg).reindex(events.index)
+    controls = events[(cats == "control") & (events["announced"] <= as_of)]
+    cols = ["measure_title", "issuer", "minerals", "status", "since", "source_url"]
+    if controls.empty:
+        return pd.DataFrame(columns=cols)
+    spans = measure_history(pkg, list(controls["event_id"]), filters.as_of + dt.timedelta(days=1))
+    current = spans[spans["start"] <= as_of].groupby("event_id", sort=False).tail(1)
+    out = controls.merge(current[["event_id", "status", "start"]], on="event_id", how="inner")
+    out = out.rename(columns={"title": "measure_title", "actor": "issuer", "start": "since"})
+    rank = out["status"].map({"in force": 0, "suspended": 1, "announced": 2}).fillna(3)
+    out = out.assign(_rank=rank).sort_values(["_rank", "since"], ascending=[True, False])
+    return out[cols].reset_index(drop=True)

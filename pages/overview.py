@@ -5,11 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.figures import exposure_figure
+from analysis.labels import labels
 from pages.shared import (
     CHART_CONFIG,
     empty_explanation,
     footer,
     load,
+    show_table,
     sidebar_filters,
     source_line,
     view,
@@ -33,7 +35,7 @@ a.metric(
 b.metric(
     "Minerals under export control",
     data.minerals_under_control,
-    help="Distinct mineral ids covered by the controls in force.",
+    help="Distinct minerals covered by the controls in force.",
 )
 c.metric(
     "Deals in the last 12 months",
@@ -53,7 +55,7 @@ else:
         data.exposure_series,
         data.latest.iloc[0:0],
         f"Share of world supply behind an export control in force, to {filters.as_of:%d %b %Y}",
-        source_line(pkg, "events dataset (status by date); USGS MCS 2025 production shares, 2024"),
+        labels(pkg).source("exposure"),
     )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
@@ -61,15 +63,9 @@ st.subheader("Latest events")
 if data.latest.empty:
     empty_explanation(filters)
 else:
-    st.dataframe(
-        data.latest[
-            ["announced", "title", "actor", "counterparts", "minerals", "event_type", "source_url"]
-        ],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
-            "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-        },
+    show_table(
+        pkg,
+        data.latest,
+        ["announced", "title", "actor", "counterparts", "minerals", "event_type", "source_url"],
     )
 footer(pkg)

@@ -362,3 +362,17 @@ class CompactDeck:
                 return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
 
         return _Compact(*args, **kwargs)
+
+
+def show_table(pkg: DataPackage, frame: pd.DataFrame, columns: list[str], **kwargs: object) -> None:
+    """A table with the package's display labels: names for codes, '-' for gaps, links as links."""
+    from analysis.labels import URL_COLUMNS, labels
+
+    lab = labels(pkg)
+    shown = lab.table(frame, [c for c in columns if c in frame.columns])
+    config = {
+        lab.column(c): st.column_config.LinkColumn(lab.column(c), display_text="open source")
+        for c in columns
+        if c in URL_COLUMNS
+    }
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
