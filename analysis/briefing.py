@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from analysis import figures, views
 from analysis.filters import Filters
+from analysis.labels import labels
 from analysis.metrics import SCENARIO_ASSUMPTIONS
 from analysis.package import DataPackage
 
@@ -72,14 +73,15 @@ def _sources(events: pd.DataFrame) -> list[str]:
     return cited + DATASET_SOURCES
 
 
-def _event_rows(events: pd.DataFrame, limit: int = 14) -> pd.DataFrame:
+def _event_rows(pkg: DataPackage, events: pd.DataFrame, limit: int = 14) -> pd.DataFrame:
+    lab = labels(pkg)
     out = events.sort_values("announced", ascending=False).head(limit)
     return pd.DataFrame(
         {
             "Date": out["announced"].dt.strftime("%Y-%m-%d"),
             "Event": out["title"],
-            "Actor": out["actor"],
-            "Type": out["event_type"].str.replace("_", " "),
+            "Actor": out["actor"].map(lab.country),
+            "Type": out["event_type"].map(lab.event_type),
             "Source": out["source_publisher"],
         }
     )
@@ -103,7 +105,7 @@ def _topic_briefing(
         title=title,
         subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Dataset v{pkg.version}.",
         as_of=filters.as_of, version=pkg.version, numbers=numbers, charts=charts,
-        events=_event_rows(events), sources=_sources(events), notes=[] if len(events) else [empty_note],
+        events=_event_rows(pkg, events), sources=_sources(events), notes=[] if len(events) else [empty_note],
     )  # fmt: skip
 
 
@@ -117,7 +119,7 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
     for row in prof.stages.itertuples():
         numbers.append(
             (
-                f"{row.stage} top producer ({row.top1_country})",
+                f"{labels(pkg).mineral_stage(row.mineral, row.stage)}: top producer ({labels(pkg).country(row.top1_country)})",
                 f"{row.top1:.1f}% of world, HHI {row.hhi:,.0f}",
             )
         )
@@ -186,7 +188,7 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
         )
         charts.append(("Events per year", figures.counts_figure(
             counts, "year", "n", "event_type", f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
-            f"Source: events dataset. {src}", "Year announced", "Number of events")))  # fmt: skip
+            f"Source: events dataset. {src}", "Year announced", "Number of events", names=labels(pkg).event_types)))  # fmt: skip
     numbers = [
         ("Minerals with 5% or more of world output", str(len(prof.producer))),
         ("Export controls it imposed", str(len(prof.imposed))),
@@ -229,7 +231,7 @@ def scenario_briefing(
         title=f"Scenario: {who} cuts {label.lower()} exports by {cut:g}%",
         subtitle=f"From {filters.as_of:%d %B %Y}. Dataset v{pkg.version}.",
         as_of=filters.as_of, version=pkg.version, numbers=numbers or [("Supply lost", "no recorded production")],
-        charts=charts, events=_event_rows(events), sources=_sources(events), notes=[SCENARIO_ASSUMPTIONS],
+        charts=charts, events=_event_rows(pkg, events), sources=_sources(events), notes=[SCENARIO_ASSUMPTIONS],
     )  # fmt: skip
 
 

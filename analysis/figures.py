@@ -103,7 +103,7 @@ def timeline_figure(
         },
         barmode="overlay",
         height=max(360, 26 * len(lanes) + 160),
-        margin={"l": 10, "r": 10, "t": 60, "b": 80},
+        margin={"l": 60, "r": 10, "t": 60, "b": 80},
         font={"family": FONT, "size": 13},
         legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 11}},
         xaxis={"title": "Date announced (bars: a measure's status over time)", "type": "date"},
@@ -119,12 +119,15 @@ def timeline_figure(
 
 def _base_layout(fig: go.Figure, title: str, source_line: str, height: int = 420) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0},
+        title={"text": title, "x": 0.01, "y": 0.98, "yanchor": "top"},
         height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 120},
+        margin={"l": 60, "r": 30, "t": 60, "b": 120},
         font={"family": FONT, "size": 13},
         annotations=[*fig.layout.annotations, source_note(source_line, yshift=-105)],
     )
+    # Tick labels push the margins out rather than being clipped ("100" drawn as "00").
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -195,9 +198,10 @@ def exposure_figure(
     fig.update_layout(
         xaxis={"title": "Date", "type": "date"},
         yaxis={"title": "World production behind a control in force (%)", "range": [0, 106]},
-        legend={"orientation": "h", "y": -0.14},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
     )
-    return _base_layout(fig, title, source_line, height=440)
+    fig = _base_layout(fig, title, source_line, height=460)
+    return fig.update_layout(margin={"t": 110})
 
 
 def counts_figure(
@@ -209,13 +213,15 @@ def counts_figure(
     source_line: str,
     x_title: str,
     y_title: str,
+    names: dict[str, str] | None = None,
 ) -> go.Figure:
     """Stacked bars of counts (e.g. events per year by event type), coloured by the palette."""
     fig = go.Figure()
     for key, part in frame.groupby(colour, sort=True):
+        name = (names or {}).get(str(key), str(key))
         fig.add_trace(
-            go.Bar(x=part[x], y=part[y], name=str(key), marker={"color": EVENT_TYPE_COLOURS.get(str(key), "#777")},
-                   hovertemplate="%{x}: %{y}<extra>" + str(key) + "</extra>")
+            go.Bar(x=part[x], y=part[y], name=name, marker={"color": EVENT_TYPE_COLOURS.get(str(key), "#777")},
+                   hovertemplate="%{x}: %{y}<extra>" + name + "</extra>")
         )  # fmt: skip
     fig.update_layout(
         barmode="stack",
@@ -228,7 +234,11 @@ def counts_figure(
 
 def scenario_figure(stages: pd.DataFrame, title: str, source_line: str) -> go.Figure:
     """Per stage: world supply lost against the upper bound of what deal partners produce."""
-    labels = [f"{m} · {s}" for m, s in zip(stages["mineral"], stages["stage"], strict=True)]
+    labels = (
+        list(stages["label"])
+        if "label" in stages
+        else [f"{m}, {s}" for m, s in zip(stages["mineral"], stages["stage"], strict=True)]
+    )
     fig = go.Figure(
         [
             go.Bar(name="World supply lost (%)", x=labels, y=stages["supply_lost"], marker={"color": "#D55E00"},
@@ -238,8 +248,8 @@ def scenario_figure(stages: pd.DataFrame, title: str, source_line: str) -> go.Fi
         ]
     )  # fmt: skip
     fig.update_layout(barmode="group", yaxis={"title": "Share of world production (%)", "range": [0, 105]},
-                      xaxis={"title": "Mineral and stage"}, legend={"orientation": "h", "y": -0.2})  # fmt: skip
-    return _base_layout(fig, title, source_line)
+                      xaxis={"title": "Mineral and stage"}, legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0})  # fmt: skip
+    return _base_layout(fig, title, source_line).update_layout(margin={"t": 100})
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:

@@ -16,6 +16,7 @@ import pandas as pd
 from analysis import metrics
 from analysis.arrays import is_in, names_any, positions, split_lists
 from analysis.filters import Filters, filter_events, mineral_family
+from analysis.labels import labels
 from analysis.package import DataPackage
 from analysis.status import EventIndex, status_grid, status_intervals
 
@@ -179,7 +180,7 @@ def mineral_profile(pkg: DataPackage, mineral: str, filters: Filters) -> Mineral
         conc = conc.merge(main[["mineral", "stage", "basis"]], on=["mineral", "stage", "basis"])
         for (m, s, b), part in all_shares.groupby(["mineral", "stage", "basis"]):
             if ((main["mineral"] == m) & (main["stage"] == s) & (main["basis"] == b)).any():
-                per_stage[f"{m} · {s}"] = part
+                per_stage[labels(pkg).mineral_stage(m, s)] = part
     events = filter_events(
         pkg["events"], pkg["minerals"], pkg["blocs"], replace(filters, minerals=(mineral,))
     )
@@ -250,7 +251,9 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
         .assign(name=lambda d: d["mineral"].map(names))
         .sort_values("share", ascending=False)
     )
-    ev = pkg["events"][pkg["events"]["announced"] <= as_of]
+    # The sidebar's minerals, event types and announced range apply; the country is the page's.
+    ev = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], replace(filters, countries=()))
+    ev = ev[ev["announced"] <= as_of]
     cats = category_of(pkg).reindex(ev.index)
     blocs = pkg["blocs"]
     member_of = set(
@@ -320,7 +323,9 @@ def map_data(pkg: DataPackage, filters: Filters, measure: str, mineral: str, sta
         main = sh.groupby("basis")["denominator"].max()
         sh = sh[sh["basis"] == main.idxmax()] if len(main) else sh
         values = sh.set_index("country")["share"]
-        legend = f"Share of world {stage} production of {mineral.replace('_', ' ')}, 2024 (%)"
+        legend = (
+            f"Share of world {stage} production of {labels(pkg).mineral(mineral).lower()}, 2024 (%)"
+        )
     elif measure == "governance":
         values = countries.set_index("iso3")["wgi_scaled"]
         legend = "Governance (WGI 2023 rescaled, 0 strongest to 10 weakest)"
@@ -356,10 +361,18 @@ def scenario_view(
     pkg: DataPackage, country: str, mineral: str, cut: float, as_of: dt.date
 ) -> dict[str, pd.DataFrame]:
     """The what-if tables for the scenario page and briefing (see :func:`metrics.scenario`)."""
-    return metrics.scenario(
+    out = metrics.scenario(
         latest_production(pkg), pkg["import_reliance"], pkg["events"], pkg["event_types"], pkg["blocs"],
         pkg["minerals"], country, mineral, cut, pd.Timestamp(as_of),
     )  # fmt: skip
+    lab = labels(pkg)
+    stages = out["stages"]
+    out["stages"] = stages.assign(
+        label=[
+            lab.mineral_stage(m, s) for m, s in zip(stages["mineral"], stages["stage"], strict=True)
+        ]
+    )
+    return out
 
 
 def measure_history(pkg: DataPackage, event_ids: list[str], until: dt.date) -> pd.DataFrame:
@@ -377,8 +390,8 @@ def events_table(pkg: DataPackage, filters: Filters) -> pd.DataFrame:
         pkg["events"], pkg["event_types"], [pd.Timestamp(filters.as_of)], event_index(pkg)
     )
     status = grid.set_index("event_id")["status"].astype(str)
-    out = events.copy()
-    out.insert(2, f"status_{filters.as_of:%Y_%m_%d}", out["event_id"].map(status).fillna(""))
+    out = events[events["announced"] <= pd.Timestamp(filters.as_of)].copy()  # known on as_of
+    out.insert(2, "status", out["event_id"].map(status))
     return out
 
 

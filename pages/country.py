@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis.briefing import country_briefing
 from analysis.figures import shares_figure
+from analysis.labels import labels
 from pages.shared import (
     CHART_CONFIG,
     CompactDeck,
@@ -15,14 +16,15 @@ from pages.shared import (
     load,
     map_style,
     names,
+    show_table,
     sidebar_filters,
-    source_line,
     url_choice,
     view,
 )
 
 pkg = load()
 filters = sidebar_filters(pkg)
+lab = labels(pkg)
 country_names = names(pkg)
 codes = sorted(pkg["countries"]["iso3"], key=lambda c: country_names.get(c, c))
 default = filters.countries[0] if filters.countries and filters.countries[0] in codes else "CHN"
@@ -32,6 +34,17 @@ iso3 = url_choice(
 data = view("country_profile", pkg, iso3, filters)
 
 st.title(f"{data.name}: minerals, controls and deals as of {filters.as_of:%d %B %Y}")
+st.caption(
+    "Events announced "
+    f"{filters.start:%d %b %Y} to {filters.end:%d %b %Y} and known by {filters.as_of:%d %b %Y}"
+    + (f"; minerals: {lab.minerals_list(';'.join(filters.minerals))}" if filters.minerals else "")
+    + (
+        f"; event types: {', '.join(lab.event_type(t) for t in filters.types)}"
+        if filters.types
+        else ""
+    )
+    + ". The country chosen here replaces the sidebar's country filter."
+)
 a, b, c, d = st.columns(4)
 a.metric("Minerals with ≥5% of world output", len(data.producer))
 b.metric(
@@ -57,21 +70,19 @@ if data.producer.empty:
         icon=":material/info:",
     )
 else:
-    frame = data.producer.assign(country=data.producer["name"] + " · " + data.producer["stage"])
+    frame = data.producer.assign(country=[lab.mineral_stage(m, s) for m, s in zip(data.producer["mineral"], data.producer["stage"], strict=True)])  # fmt: skip
     fig = shares_figure(frame[["country", "share"]], {}, f"{data.name}: share of world production by mineral, 2024",
-                        source_line(pkg, "USGS Mineral Commodity Summaries 2025"), top=15)  # fmt: skip
+                        lab.source("production"), top=15)  # fmt: skip
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 left, right = st.columns(2)
 cols = ["announced", "status", "title", "minerals", "source_url"]
-link = {"source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-        "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD")}  # fmt: skip
-left.subheader("Export controls it imposed")
-left.dataframe(data.imposed[cols], hide_index=True, width="stretch", column_config=link)
-right.subheader("Controls by others that reach it")
-right.dataframe(
-    data.targeted[["actor", "scope", *cols]], hide_index=True, width="stretch", column_config=link
-)
+with left:
+    st.subheader("Export controls it imposed")
+    show_table(pkg, data.imposed, cols)
+with right:
+    st.subheader("Controls by others that reach it")
+    show_table(pkg, data.targeted, ["actor", "scope", *cols])
 
 st.subheader(f"Deals it joined ({len(data.deals)}) and with whom")
 if data.partners.dropna(subset=["lat"]).empty or data.iso3 not in set(pkg["countries"]["iso3"]):
@@ -79,6 +90,7 @@ if data.partners.dropna(subset=["lat"]).empty or data.iso3 not in set(pkg["count
 else:
     home = pkg["countries"].set_index("iso3").loc[data.iso3]
     arcs = data.partners.dropna(subset=["lat"]).assign(src_lat=home["lat"], src_lon=home["lon"])
+    arcs = arcs.assign(latest=arcs["latest"].dt.strftime("%d %b %Y"))
     layer = pdk.Layer(
         "ArcLayer", arcs, get_source_position=["src_lon", "src_lat"], get_target_position=["lon", "lat"],
         get_source_color=[0, 114, 178, 200], get_target_color=[0, 158, 115, 200], get_width="1 + deals", pickable=True,
@@ -86,16 +98,14 @@ else:
     deck = CompactDeck(layers=[layer], initial_view_state=pdk.ViewState(latitude=20, longitude=float(home["lon"]), zoom=0.6),
                     map_style=map_style(), tooltip={"text": "{name}: {deals} deal(s), latest {latest}"})  # fmt: skip
     st.pydeck_chart(deck, height=380)
-st.dataframe(
-    data.deals[
-        ["announced", "title", "actor", "counterparts", "minerals", "binding", "source_url"]
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config=link,
+show_table(
+    pkg,
+    data.deals,
+    ["announced", "title", "actor", "counterparts", "minerals", "binding", "source_url"],
 )
 if not data.imports.empty:
     st.subheader("As an importer (USGS)")
-    st.dataframe(data.imports, hide_index=True, width="stretch")
+    show_table(pkg, data.imports, ["mineral", "year", "net_import_reliance_pct", "reliance_qualifier", "source_rank", "source_country", "sources_period"])  # fmt: skip
+    st.caption(lab.source("import_reliance"))
 briefing_buttons(lambda: country_briefing(pkg, iso3, filters), f"country_{iso3}")
 footer(pkg)

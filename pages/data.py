@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages.shared import ATTRIBUTION, footer, load, sidebar_filters, view
+from pages.shared import ATTRIBUTION, footer, load, show_table, sidebar_filters, view
 
 pkg = load()
 filters = sidebar_filters(pkg)
@@ -29,17 +29,7 @@ st.write(
     + (" and the search" if search else "")
     + f"; export controls show their status on {filters.as_of:%d %B %Y}."
 )
-st.dataframe(
-    events,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-        "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
-        "effective": st.column_config.DateColumn("Effective", format="YYYY-MM-DD"),
-        "ends": st.column_config.DateColumn("Ends", format="YYYY-MM-DD"),
-    },
-)
+show_table(pkg, events, [c for c in events.columns if c != "event_id"])
 st.download_button("Download these events (CSV)", events.to_csv(index=False, date_format="%Y-%m-%d"),
                    file_name="events_filtered.csv", mime="text/csv", icon=":material/download:")  # fmt: skip
 

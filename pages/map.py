@@ -7,6 +7,7 @@ import math
 import pydeck as pdk
 import streamlit as st
 
+from analysis.labels import labels
 from analysis.palette import EVENT_TYPE_COLOURS
 from analysis.views import produced_minerals
 from pages.shared import (
@@ -22,6 +23,7 @@ from pages.shared import (
 
 pkg = load()
 filters = sidebar_filters(pkg)
+lab = labels(pkg)
 MEASURES = {
     "controls": "Export controls in force",
     "share": "Production share",
@@ -80,12 +82,21 @@ for f in shapes["features"]:
         else [220, 220, 220, 160]
     )
     label = f"{v:,.1f}" if has else "no data"
+    label = f"{data.legend}: {label}"
     geometry = f["geometry"]
     features.append(
         {
             "type": "Feature",
             "geometry": geometry,
-            "properties": {**f["properties"], "fill": colour, "label": label},
+            "properties": {
+                **f["properties"],
+                "fill": colour,
+                "label": label,
+                "name": lab.country(iso),
+                "title": "",
+                "minerals": "",
+                "date": "",
+            },
         }
     )
 
@@ -97,6 +108,9 @@ if not data.arcs.empty:
     arcs = data.arcs.assign(
         colour=data.arcs["event_type"].map(lambda t: hex_rgb(EVENT_TYPE_COLOURS.get(t, "#0072B2"))),
         date=data.arcs["announced"].dt.strftime("%Y-%m-%d"),
+        minerals=data.arcs["minerals"].map(lab.minerals_list),
+        name=data.arcs["event_type"].map(lab.event_type),
+        label=data.arcs["actor"].map(lab.country) + " with " + data.arcs["target"].map(lab.country),
     )
     layers.append(
         pdk.Layer("ArcLayer", arcs.drop(columns=["announced"]), get_source_position=["lon", "lat"], get_target_position=["lon_t", "lat_t"],
@@ -115,13 +129,14 @@ st.pydeck_chart(deck, height=560)
 st.caption(
     "Legend: light to dark orange = low to high value; grey = no data. Deal arcs use the event-type colours of the Timeline."
 )
-table = data.countries.dropna(subset=["value"]).sort_values("value", ascending=False)[
-    ["iso3", "name", "value"]
-]
+table = data.countries.dropna(subset=["value"]).sort_values("value", ascending=False)
+table = table.head(25).assign(country=table["iso3"].map(lambda c: lab.country(c, with_code=True)))
 st.dataframe(
-    table.head(25),
+    table[["country", "value"]].rename(
+        columns={"country": lab.column("country"), "value": data.legend}
+    ),
     hide_index=True,
     width="stretch",
-    column_config={"value": st.column_config.NumberColumn(data.legend, format="%.1f")},
+    column_config={data.legend: st.column_config.NumberColumn(data.legend, format="%.1f")},
 )
 footer(pkg)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from analysis.briefing import mineral_briefing
 from analysis.figures import exposure_figure, shares_figure
+from analysis.labels import labels
 from analysis.views import produced_minerals
 from pages.shared import (
     CHART_CONFIG,
@@ -13,14 +16,15 @@ from pages.shared import (
     footer,
     load,
     names,
+    show_table,
     sidebar_filters,
-    source_line,
     url_choice,
     view,
 )
 
 pkg = load()
 filters = sidebar_filters(pkg)
+lab = labels(pkg)
 minerals = pkg["minerals"]
 with_data = sorted(
     produced_minerals(pkg) | {"rare_earths"} | set(pkg["processing_shares"]["mineral"])
@@ -48,28 +52,23 @@ if data.stages.empty:
 else:
     cols = st.columns(min(len(data.stages), 3))
     for col, row in zip(cols * 3, data.stages.itertuples(), strict=False):
-        col.metric(f"{labels.get(row.mineral, row.mineral)} · {row.stage}: top producer {row.top1_country}", f"{row.top1:.1f}%",
-                   help=f"HHI {row.hhi:,.0f} (0..10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}.")  # fmt: skip
+        col.metric(f"{lab.mineral_stage(row.mineral, row.stage)}: top producer {lab.country(row.top1_country)}", f"{row.top1:.1f}%",
+                   help=f"HHI {row.hhi:,.0f} (0 to 10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}.")  # fmt: skip
     chart_cols = st.columns(2)
     for i, (stage, shares) in enumerate(data.shares.items()):
         fig = shares_figure(shares, country_names, f"{stage}: share of world production, 2024",
-                            source_line(pkg, "USGS Mineral Commodity Summaries 2025 (public domain)"))  # fmt: skip
+                            lab.source("production"))  # fmt: skip
         chart_cols[i % 2].plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 if not data.processing.empty:
     st.subheader("Processing and refining shares (cited per row)")
-    st.dataframe(
-        data.processing[["stage", "year", "country", "share_pct", "qualifier", "scope", "source_publisher", "source_url"]],
-        hide_index=True, width="stretch",
-        column_config={"source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-                       "share_pct": st.column_config.NumberColumn("Share (%)", format="%.1f")},
-    )  # fmt: skip
+    show_table(pkg, data.processing, ["stage", "year", "country", "share_pct", "qualifier", "scope", "source_publisher", "source_url"])  # fmt: skip
 
 if not data.exposure_series.empty:
     fig = exposure_figure(
         data.exposure_series, data.events[["announced", "title", "event_type", "event_id"]],
         f"{data.name}: world production behind an export control in force, to {filters.as_of:%d %b %Y}",
-        source_line(pkg, "events dataset; USGS MCS 2025 shares for 2024 held fixed"),
+        lab.source("exposure"),
     )  # fmt: skip
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
@@ -85,43 +84,45 @@ with left:
             "U.S. net import reliance, 2024",
             "net exporter" if q == "E" else f"{q}{first['net_import_reliance_pct']:.0f}%",
         )
-        st.dataframe(
-            data.imports[["commodity", "source_rank", "source_country", "controlled", "partner"]],
-            hide_index=True, width="stretch",
-            column_config={"controlled": st.column_config.CheckboxColumn("Control in force"),
-                           "partner": st.column_config.CheckboxColumn("U.S. deal partner")},
-        )  # fmt: skip
+        show_table(pkg, data.imports, ["source_rank", "source_country", "controlled", "partner"])
+        st.caption(lab.source("import_reliance"))
 with right:
     st.subheader("Governance-weighted supply risk")
     if data.governance.empty:
         st.info("No production data to weigh.", icon=":material/info:")
     else:
-        st.dataframe(
-            data.governance[
-                [
-                    "mineral",
-                    "stage",
-                    "hhi_wgi",
-                    "hhi_wgi_t",
-                    "supply_risk",
-                    "eu_2023_supply_risk",
-                    "bottleneck",
-                ]
-            ].round(2),
-            hide_index=True,
-            width="stretch",
+        show_table(
+            pkg,
+            data.governance.round(2),
+            [
+                "mineral",
+                "stage",
+                "hhi_wgi",
+                "hhi_wgi_t",
+                "supply_risk",
+                "eu_2023_supply_risk",
+                "bottleneck",
+            ],
         )
         st.caption(
             "HHI_WGI,t after the EU 2017 method, with trade parameters from the controls in force on the as-of date; see Data & methods."
         )
 
 st.subheader(f"Deals covering {data.name.lower()} ({len(data.deals)})")
-st.dataframe(
-    data.deals[["announced", "title", "actor", "counterparts", "event_type", "binding", "source_url"]],
-    hide_index=True, width="stretch",
-    column_config={"announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
-                   "source_url": st.column_config.LinkColumn("Source", display_text="open source")},
-)  # fmt: skip
+show_table(
+    pkg,
+    data.deals,
+    ["announced", "title", "actor", "counterparts", "event_type", "binding", "source_url"],
+)
+st.subheader(f"Export controls on {data.name.lower()}: status on {filters.as_of:%d %B %Y}")
+on_date = view("status_on_date", pkg, replace(filters, minerals=(mineral,)))
+if on_date.empty:
+    st.info(
+        f"No export control on {data.name.lower()} matching the filters had been announced by this date.",
+        icon=":material/info:",
+    )
+else:
+    show_table(pkg, on_date, list(on_date.columns))  # fmt: skip
 top = data.stages.sort_values("top1", ascending=False).iloc[0] if not data.stages.empty else None
 if top is not None:
     st.page_link(

@@ -13,7 +13,6 @@ from pages.shared import (
     load,
     show_table,
     sidebar_filters,
-    source_line,
     view,
 )
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis.briefing import scenario_briefing
 from analysis.figures import scenario_figure
+from analysis.labels import labels as display_labels
 from analysis.metrics import SCENARIO_ASSUMPTIONS
 from analysis.views import produced_minerals
 from pages.shared import (
@@ -16,8 +17,8 @@ from pages.shared import (
     footer,
     load,
     names,
+    show_table,
     sidebar_filters,
-    source_line,
     url_choice,
     view,
 )
@@ -71,14 +72,16 @@ else:
             help=f"Deal partners produce at most {row.offset_upper_bound:.1f}% of world output at this stage.",
         )
     fig = scenario_figure(stages, f"Supply lost vs deal partners' output, as of {filters.as_of:%d %b %Y}",
-                          source_line(pkg, "USGS MCS 2025 shares (2024); deals in force from the events dataset"))  # fmt: skip
+                          display_labels(pkg).source("scenario"))  # fmt: skip
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
     left, right = st.columns(2)
-    left.subheader("Importers exposed")
-    left.dataframe(result["exposed"], hide_index=True, width="stretch")
-    left.caption("Only the United States has ranked import-source data (USGS).")
-    right.subheader("Deal partners' output (upper bound)")
-    right.dataframe(result["offsets"].round(2), hide_index=True, width="stretch")
+    with left:
+        st.subheader("Importers exposed")
+        show_table(pkg, result["exposed"], ["importer", "mineral", "net_import_reliance_pct", "reliance_qualifier", "source_rank"])  # fmt: skip
+        st.caption("Only the United States has ranked import-source data (USGS).")
+    with right:
+        st.subheader("Deal partners' output (upper bound)")
+        show_table(pkg, result["offsets"].round(2), ["country", "stage", "basis", "share"])
 st.caption(
     f"Scenario date {filters.as_of:%Y-%m-%d}: change 'Status as of' in the sidebar. Today is {dt.date.today():%Y-%m-%d}."
 )

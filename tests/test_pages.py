@@ -181,7 +181,7 @@ def test_page_specific_parameters_restore_the_view() -> None:
 def test_data_page_downloads_exactly_what_the_filters_show() -> None:
     at = on_page("pages/data.py", mineral="gallium")
     table = at.dataframe[0].value
-    assert len(table) > 0 and table["minerals"].str.contains("gallium").all()
+    assert len(table) > 0 and table["Minerals"].str.contains("Gallium").all()
 
 
 def test_presentation_mode_hides_chrome_and_keeps_filters() -> None:
