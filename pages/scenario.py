@@ -24,7 +24,7 @@ from pages.shared import (
 )
 
 pkg = load()
-filters = sidebar_filters(pkg)
+filters = sidebar_filters(pkg, uses=("country", "mineral", "as_of"))
 prod = pkg["production"]
 labels = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
 country_names = names(pkg)

@@ -81,8 +81,15 @@ def _sync_url() -> None:
     state["_last_query"] = query
 
 
-def sidebar_filters(pkg: DataPackage) -> Filters:
-    """Render the shared filters in the sidebar and return them; the URL is the source of truth."""
+ALL_FILTERS = ("country", "mineral", "type", "from", "to", "as_of")
+
+
+def sidebar_filters(pkg: DataPackage, uses: tuple[str, ...] = ALL_FILTERS) -> Filters:
+    """Render the shared filters in the sidebar and return them; the URL is the source of truth.
+
+    ``uses`` names the filters the page honours; the others are not shown (their values stay in
+    the URL for the next page).
+    """
     today = dt.date.today()
     ch = choices(pkg, pkg.version, today)
     st.session_state["_choices"] = ch
@@ -112,41 +119,49 @@ def sidebar_filters(pkg: DataPackage) -> Filters:
     lo, hi = dt.date(1990, 1, 1), dt.date(today.year + 5, 12, 31)
     with st.sidebar:
         st.header("Filters")
-        st.multiselect(
-            "Countries or blocs",
-            sorted(countries, key=countries.get),
-            key="f_country",
-            format_func=lambda c: f"{countries[c]} ({c})",
-            on_change=_sync_url,
-            help="Events where the country (or a bloc it belongs to) is the actor or a counterpart.",
-        )
-        st.multiselect(
-            "Minerals",
-            sorted(minerals, key=minerals.get),
-            key="f_mineral",
-            format_func=lambda m: minerals[m],
-            on_change=_sync_url,
-            help="A group such as rare earths includes its members (terbium, dysprosium, ...).",
-        )
-        st.multiselect(
-            "Event types",
-            sorted(labels),
-            key="f_type",
-            format_func=lambda t: labels[t],
-            on_change=_sync_url,
-        )
-        st.date_input(
-            "Announced from", key="f_from", min_value=lo, max_value=hi, on_change=_sync_url
-        )
-        st.date_input("Announced to", key="f_to", min_value=lo, max_value=hi, on_change=_sync_url)
-        st.date_input(
-            "Status as of",
-            key="f_as_of",
-            min_value=lo,
-            max_value=hi,
-            on_change=_sync_url,
-            help="Measures are shown in force, suspended or lifted as they stood on this date.",
-        )
+        if "country" in uses:
+            st.multiselect(
+                "Countries or blocs",
+                sorted(countries, key=countries.get),
+                key="f_country",
+                format_func=lambda c: f"{countries[c]} ({c})",
+                on_change=_sync_url,
+                help="Events where the country (or a bloc it belongs to) is the actor or a counterpart.",
+            )
+        if "mineral" in uses:
+            st.multiselect(
+                "Minerals",
+                sorted(minerals, key=minerals.get),
+                key="f_mineral",
+                format_func=lambda m: minerals[m],
+                on_change=_sync_url,
+                help="A group such as rare earths includes its members (terbium, dysprosium, ...).",
+            )
+        if "type" in uses:
+            st.multiselect(
+                "Event types",
+                sorted(labels),
+                key="f_type",
+                format_func=lambda t: labels[t],
+                on_change=_sync_url,
+            )
+        if "from" in uses:
+            st.date_input(
+                "Announced from", key="f_from", min_value=lo, max_value=hi, on_change=_sync_url
+            )
+        if "to" in uses:
+            st.date_input(
+                "Announced to", key="f_to", min_value=lo, max_value=hi, on_change=_sync_url
+            )
+        if "as_of" in uses:
+            st.date_input(
+                "Status as of",
+                key="f_as_of",
+                min_value=lo,
+                max_value=hi,
+                on_change=_sync_url,
+                help="Measures are shown in force, suspended or lifted as they stood on this date.",
+            )
         st.caption("The address bar holds these filters: copy it to share this view.")
     st.session_state["_last_query"] = to_query(filters, ch)
     return filters
