@@ -46,6 +46,11 @@ def hash_data() -> dict[str, str]:
 def server_process() -> Iterator[tuple[str, subprocess.Popen]]:
     """Start ``streamlit run app.py`` on a free port; yield its base URL and process."""
     DATA_HASHES.update(hash_data())
+    yield from serve()
+
+
+def serve() -> Iterator[tuple[str, subprocess.Popen]]:
+    """A fresh ``streamlit run app.py`` on a free port, stopped when the generator closes."""
     port = _free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen(
