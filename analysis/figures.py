@@ -266,7 +266,8 @@ def static_map_figure(
     Works offline in the browser and in static export. Countries are grouped into ``bins``
     quantile classes (one trace each, orange ramp); countries without a value are grey.
     """
-    ramp = ["#FEE6CE", "#FDAE6B", "#F16913", "#D94801", "#8C2D04"]
+    from analysis.palette import ORANGE_RAMP as ramp
+
     valued = values.dropna()
     if len(valued):
         edges = sorted(set(valued.quantile([i / bins for i in range(bins + 1)]).round(3)))

@@ -302,8 +302,9 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
 @dataclass
 class MapData:
     countries: pd.DataFrame  # iso3, name, value, label, lat, lon
-    arcs: pd.DataFrame  # source/target coordinates per deal edge
+    arcs: pd.DataFrame  # source/target coordinates per bilateral deal (one named counterpart)
     legend: str
+    hubs: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per plurilateral signing
 
 
 def map_data(pkg: DataPackage, filters: Filters, measure: str, mineral: str, stage: str) -> MapData:
@@ -339,6 +340,12 @@ def map_data(pkg: DataPackage, filters: Filters, measure: str, mineral: str, sta
     countries["value"] = countries["iso3"].map(values).astype(float)
     cols = ["event_id", "title", "event_type", "actor", "counterparts", "minerals", "announced"]
     deals = events.loc[(cats == "deal") & (events["announced"] <= as_of), cols]
+    parties = deals["counterparts"].fillna("").str.count(";") + 1
+    multi = deals[parties > 1].assign(parties=parties[parties > 1] + 1)
+    hubs = multi.join(countries.set_index("iso3")[["lat", "lon"]], on="actor").dropna(
+        subset=["lat", "lon"]
+    )
+    deals = deals[parties == 1]
     row, target = split_lists(deals["counterparts"])
     arcs = deals.iloc[row].drop(columns="counterparts").reset_index(drop=True)
     arcs.insert(4, "target", target)
@@ -354,7 +361,7 @@ def map_data(pkg: DataPackage, filters: Filters, measure: str, mineral: str, sta
         lon_t=np.where(dst >= 0, lon[dst], np.nan),
     )[ok]
     arcs = arcs.dropna(subset=["lat", "lon", "lat_t", "lon_t"])
-    return MapData(countries, arcs.reset_index(drop=True), legend)
+    return MapData(countries, arcs.reset_index(drop=True), legend, hubs.reset_index(drop=True))
 
 
 def scenario_view(

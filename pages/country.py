@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from analysis import maps
 from analysis.briefing import country_briefing
 from analysis.figures import shares_figure
 from analysis.labels import labels
@@ -12,6 +14,7 @@ from pages.shared import (
     CHART_CONFIG,
     CompactDeck,
     briefing_buttons,
+    country_shapes,
     footer,
     load,
     map_style,
@@ -89,15 +92,28 @@ if data.partners.dropna(subset=["lat"]).empty or data.iso3 not in set(pkg["count
     st.info("No deal partner with a location on the map.", icon=":material/info:")
 else:
     home = pkg["countries"].set_index("iso3").loc[data.iso3]
-    arcs = data.partners.dropna(subset=["lat"]).assign(src_lat=home["lat"], src_lon=home["lon"])
-    arcs = arcs.assign(latest=arcs["latest"].dt.strftime("%d %b %Y"))
-    layer = pdk.Layer(
-        "ArcLayer", arcs, get_source_position=["src_lon", "src_lat"], get_target_position=["lon", "lat"],
-        get_source_color=[0, 114, 178, 200], get_target_color=[0, 158, 115, 200], get_width="1 + deals", pickable=True,
+    located = data.partners.dropna(subset=["lat"])
+    arcs = pd.DataFrame(
+        {
+            "lon": float(home["lon"]), "lat": float(home["lat"]), "lon_t": located["lon"], "lat_t": located["lat"],
+            "actor": data.iso3, "target": located["partner"], "event_type": "deal_framework",
+            "name": located["partner"].map(lab.country),
+            "label": located["deals"].astype(str) + " deal(s) with " + data.name,
+            "title": "latest " + located["latest"].dt.strftime("%d %b %Y"), "detail": "",
+        }
     )  # fmt: skip
-    deck = CompactDeck(layers=[layer], initial_view_state=pdk.ViewState(latitude=20, longitude=float(home["lon"]), zoom=0.6),
-                    map_style=map_style(), tooltip={"text": "{name}: {deals} deal(s), latest {latest}"})  # fmt: skip
+    counts = data.partners.set_index("partner")["deals"].astype(float)
+    shapes = country_shapes(str(pkg.path("country_shapes")), pkg.version)
+    deck = CompactDeck(
+        layers=maps.layers(shapes, counts, lab.countries, "Deals with " + data.name, arcs, None, {data.iso3}),
+        initial_view_state=pdk.ViewState(latitude=20, longitude=float(home["lon"]), zoom=0.6),
+        map_style=map_style(), tooltip=maps.TOOLTIP,
+    )  # fmt: skip
     st.pydeck_chart(deck, height=380)
+    st.caption(
+        f"Countries shaded by the number of deals they share with {data.name} (light to dark "
+        f"orange; grey: none); arcs from {data.name}, outlined in black, to each partner."
+    )
 show_table(
     pkg,
     data.deals,
