@@ -46,7 +46,7 @@ st.caption(
         if filters.types
         else ""
     )
-    + ". The country chosen here replaces the sidebar's country filter."
+    + ". The country chosen here replaces the country filter."
 )
 a, b, c, d = st.columns(4)
 a.metric("Minerals with ≥5% of world output", len(data.producer))

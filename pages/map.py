@@ -79,7 +79,7 @@ st.pydeck_chart(deck, height=560)
 st.caption(
     "Legend: countries light to dark orange = low to high value, grey = no data. Arcs: a deal with one "
     "named counterpart, coloured by deal type as on the Timeline. Circles: a signing with several "
-    "parties, at the host, sized by the number of parties. The countries chosen in the sidebar are "
+    "parties, at the host, sized by the number of parties. The countries in the country filter are "
     "outlined and their own arcs drawn strong, the others faint."
 )
 table = data.countries.dropna(subset=["value"]).sort_values("value", ascending=False)

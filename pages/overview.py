@@ -23,7 +23,7 @@ data = view("overview", pkg, filters)
 st.title(f"Critical minerals: deals and export controls as of {filters.as_of:%d %B %Y}")
 st.caption(
     "Export controls in force, the minerals they cover, recent deals, and how much of world supply "
-    "sat behind a control, for the filters in the sidebar."
+    "sat behind a control, for the chosen filters."
 )
 a, b, c, d = st.columns(4)
 a.metric(

@@ -82,9 +82,10 @@ else:
     with right:
         st.subheader("Deal partners' output (upper bound)")
         show_table(pkg, result["offsets"].round(2), ["country", "stage", "basis", "share"])
-st.caption(
-    f"Scenario date {filters.as_of:%Y-%m-%d}: change 'Status as of' in the sidebar. Today is {dt.date.today():%Y-%m-%d}."
-)
+if st.query_params.get("present") != "1":
+    st.caption(
+        f"Scenario date {filters.as_of:%Y-%m-%d}: change 'Status as of' in the sidebar. Today is {dt.date.today():%Y-%m-%d}."
+    )
 briefing_buttons(
     lambda: scenario_briefing(pkg, country, mineral, float(cut), filters),
     f"scenario_{country}_{mineral}_{cut}",

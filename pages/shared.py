@@ -164,6 +164,12 @@ def sidebar_filters(pkg: DataPackage, uses: tuple[str, ...] = ALL_FILTERS) -> Fi
             )
         st.caption("The address bar holds these filters: copy it to share this view.")
     st.session_state["_last_query"] = to_query(filters, ch)
+    if st.query_params.get("present") == "1":  # the view in one line, since the sidebar is hidden
+        from analysis.content import filters_in_words
+        from analysis.labels import labels
+
+        with st.container(key="present-filters"):
+            st.caption(filters_in_words(filters, labels(pkg)))
     return filters
 
 
@@ -297,7 +303,9 @@ PRESENT_CSS = """
 .stMainBlockContainer, .block-container { max-width: 1500px; padding-top: 1.5rem; }
 .stMainBlockContainer p, .stMainBlockContainer li, .stMainBlockContainer label { font-size: 1.2rem; }
 h1 { font-size: 2.6rem !important; }
-[data-testid="stMetricValue"] { font-size: 3rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.2rem !important; line-height: 1.15; }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] * { font-size: 1.05rem !important; }
+.st-key-present-filters p { font-size: 1.1rem !important; color: #333; }
 </style>
 """
 
