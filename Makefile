@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test quick check lint format validate e2e bench clean
+.PHONY: run test quick check lint format validate e2e bench screenshots clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -41,6 +41,9 @@ quick: $(STAMP)  ## the fast subset for the edit loop: lint, format, validation,
 
 bench: $(STAMP)  ## print the benchmark tables
 	$(VENV)/bin/python -m bench.run
+
+screenshots: $(STAMP)  ## every page at 1280x800 and 1920x1080 and in presentation mode, into docs/screenshots/ (not run by tests)
+	$(VENV)/bin/python -m docs.screenshots
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -159,7 +159,7 @@ def _apptest(page: str | None):
     if page is None:
         return AppTest.from_file(str(ROOT / "bench" / "floor_page.py"), default_timeout=300)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"app_pages/{page}.py")
     return at
 
 

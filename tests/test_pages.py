@@ -12,13 +12,13 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 PAGES = [
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/timeline.py",
-    "pages/mineral.py",
-    "pages/country.py",
-    "pages/scenario.py",
-    "pages/data.py",
+    "app_pages/overview.py",
+    "app_pages/map.py",
+    "app_pages/timeline.py",
+    "app_pages/mineral.py",
+    "app_pages/country.py",
+    "app_pages/scenario.py",
+    "app_pages/data.py",
 ]
 
 
@@ -54,7 +54,7 @@ def test_page_renders_without_exception(page: str) -> None:
 def test_timeline_draws_events_and_reacts_to_mineral_filter() -> None:
     at = app()
     at.run()
-    at.switch_page("pages/timeline.py").run()
+    at.switch_page("app_pages/timeline.py").run()
     everything = marker_ids(plotly_specs(at)[0])
     at.multiselect(key="f_mineral").set_value(["gallium"]).run()
     assert at.query_params["mineral"] == ["gallium"] or at.query_params["mineral"] == "gallium"
@@ -71,7 +71,7 @@ def test_url_restores_the_view() -> None:
         **{"as_of": "2025-08-01"},
     )
     at.run()
-    at.switch_page("pages/timeline.py").run()
+    at.switch_page("app_pages/timeline.py").run()
     assert not at.exception
     assert at.multiselect(key="f_country").value == ["COD"]
     spec = plotly_specs(at)[0]
@@ -96,7 +96,7 @@ def test_unknown_url_values_fall_back_with_a_notice() -> None:
 def test_empty_filter_explains_instead_of_an_empty_chart() -> None:
     at = app(country="ISL", mineral="gallium")
     at.run()
-    at.switch_page("pages/timeline.py").run()
+    at.switch_page("app_pages/timeline.py").run()
     assert not at.get("plotly_chart")
     assert any("No event matches" in i.value for i in at.info)
 
@@ -116,7 +116,7 @@ def test_invalid_data_shows_an_error_banner_not_a_traceback(
     for name in [
         m
         for m in list(__import__("sys").modules)
-        if m == "analysis" or m.startswith(("analysis.", "pages"))
+        if m == "analysis" or m.startswith(("analysis.", "app_pages"))
     ]:
         monkeypatch.delitem(__import__("sys").modules, name)
     at = AppTest.from_file(str(root / "app.py"), default_timeout=90)
@@ -180,25 +180,25 @@ def test_unknown_values_fall_back_with_notice_on_every_page(page: str) -> None:
 
 
 def test_page_specific_parameters_restore_the_view() -> None:
-    at = on_page("pages/mineral.py", focus="cobalt")
+    at = on_page("app_pages/mineral.py", focus="cobalt")
     assert at.selectbox(key="p_focus").value == "cobalt"
     assert "Cobalt" in at.title[0].value
-    at = on_page("pages/country.py", iso="IDN")
+    at = on_page("app_pages/country.py", iso="IDN")
     assert at.selectbox(key="p_iso").value == "IDN"
-    at = on_page("pages/scenario.py", sc_mineral="cobalt", sc_country="COD", cut="50")
+    at = on_page("app_pages/scenario.py", sc_mineral="cobalt", sc_country="COD", cut="50")
     assert "cuts cobalt exports by 50%" in at.title[0].value
-    at = on_page("pages/map.py", measure="governance")
+    at = on_page("app_pages/map.py", measure="governance")
     assert "Governance" in at.caption[0].value
 
 
 def test_data_page_downloads_exactly_what_the_filters_show() -> None:
-    at = on_page("pages/data.py", mineral="gallium")
+    at = on_page("app_pages/data.py", mineral="gallium")
     table = at.dataframe[0].value
     assert len(table) > 0 and table["Minerals"].str.contains("Gallium").all()
 
 
 def test_presentation_mode_hides_chrome_and_keeps_filters() -> None:
-    at = on_page("pages/overview.py", present="1", mineral="gallium")
+    at = on_page("app_pages/overview.py", present="1", mineral="gallium")
     assert at.toggle(key="present_toggle").value is True
     assert at.multiselect(key="f_mineral").value == ["gallium"]
     assert "Exit presentation mode" in [b.label for b in at.button]
@@ -210,7 +210,7 @@ def test_presentation_mode_hides_chrome_and_keeps_filters() -> None:
 
 @pytest.mark.slow
 def test_mineral_page_builds_a_briefing_for_download() -> None:
-    at = on_page("pages/mineral.py", focus="gallium", as_of="2025-12-31")
+    at = on_page("app_pages/mineral.py", focus="gallium", as_of="2025-12-31")
     at.button(key="btn_mineral_gallium_pptx").click().run(timeout=180)
     assert not at.exception
     assert at.session_state["brief_mineral_gallium_pptx"][0].endswith("2025-12-31.pptx")

@@ -24,13 +24,13 @@ from analysis.package import load_package
 from tests.conftest import DATA, ROOT
 
 PAGES = [
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/timeline.py",
-    "pages/mineral.py",
-    "pages/country.py",
-    "pages/scenario.py",
-    "pages/data.py",
+    "app_pages/overview.py",
+    "app_pages/map.py",
+    "app_pages/timeline.py",
+    "app_pages/mineral.py",
+    "app_pages/country.py",
+    "app_pages/scenario.py",
+    "app_pages/data.py",
 ]
 SETTINGS = [
     {},

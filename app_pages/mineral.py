@@ -10,7 +10,7 @@ from analysis.briefing import mineral_briefing
 from analysis.figures import exposure_figure, shares_figure
 from analysis.labels import labels
 from analysis.views import produced_minerals
-from pages.shared import (
+from app_pages.shared import (
     CHART_CONFIG,
     briefing_buttons,
     footer,
@@ -126,7 +126,7 @@ else:
 top = data.stages.sort_values("top1", ascending=False).iloc[0] if not data.stages.empty else None
 if top is not None:
     st.page_link(
-        "pages/scenario.py",
+        "app_pages/scenario.py",
         label=f"What if {country_names.get(top['top1_country'], top['top1_country'])} cut {data.name.lower()} exports? Open the scenario",
         icon=":material/science:",
         query_params={"sc_country": top["top1_country"], "sc_mineral": top["mineral"], "cut": "50"},

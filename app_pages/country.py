@@ -10,7 +10,7 @@ from analysis import maps
 from analysis.briefing import country_briefing
 from analysis.figures import shares_figure
 from analysis.labels import labels
-from pages.shared import (
+from app_pages.shared import (
     CHART_CONFIG,
     CompactDeck,
     briefing_buttons,

@@ -11,7 +11,7 @@ from analysis.figures import scenario_figure
 from analysis.labels import labels as display_labels
 from analysis.metrics import SCENARIO_ASSUMPTIONS
 from analysis.views import produced_minerals
-from pages.shared import (
+from app_pages.shared import (
     CHART_CONFIG,
     briefing_buttons,
     footer,

@@ -8,7 +8,7 @@ import streamlit as st
 from analysis import maps
 from analysis.labels import labels
 from analysis.views import produced_minerals
-from pages.shared import (
+from app_pages.shared import (
     CompactDeck,
     country_shapes,
     footer,

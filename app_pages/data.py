@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages.shared import ATTRIBUTION, footer, load, show_table, sidebar_filters, view
+from app_pages.shared import ATTRIBUTION, footer, load, show_table, sidebar_filters, view
 
 pkg = load()
 filters = sidebar_filters(pkg)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from analysis.figures import exposure_figure
 from analysis.labels import labels
-from pages.shared import (
+from app_pages.shared import (
     CHART_CONFIG,
     empty_explanation,
     footer,
