@@ -113,7 +113,6 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
     """A briefing on one mineral: concentration, exposure over time, producers map, events."""
     prof = views.mineral_profile(pkg, mineral, filters)
     names = pkg["countries"].set_index("iso3")["name"].to_dict()
-    src = f"Dataset v{pkg.version}"
     charts: list[tuple[str, go.Figure]] = []
     numbers: list[tuple[str, str]] = []
     for row in prof.stages.itertuples():
@@ -126,18 +125,18 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
     for stage, shares in list(prof.shares.items())[:2]:
         charts.append((f"{stage}: shares of world production, 2024",
                        figures.shares_figure(shares, names, f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})",
-                                             f"Source: USGS MCS 2025. {src}")))  # fmt: skip
+                                             labels(pkg).source("production"))))  # fmt: skip
     if not prof.exposure_series.empty:
         charts.append(("Supply behind export controls over time", figures.exposure_figure(
             prof.exposure_series, prof.events[["announced", "title", "event_type", "event_id"]],
             f"{prof.name}: world production behind a control in force, to {filters.as_of:%d %b %Y}",
-            f"Source: events dataset; USGS MCS 2025 shares. {src}")))  # fmt: skip
+            labels(pkg).source("exposure"))))  # fmt: skip
     if prof.shares:
         first = next(iter(prof.shares.values()))
         values = first.set_index("country")["share"]
         charts.append(("Where it is produced", figures.static_map_figure(
             _shapes(pkg), values, f"{prof.name}: share of world production by country, 2024 (as of {filters.as_of:%d %b %Y})",
-            f"Source: USGS MCS 2025; shapes Natural Earth. {src}", "share (%)")))  # fmt: skip
+            labels(pkg).source("production+shapes"), "Share of world production (%)")))  # fmt: skip
     if not prof.imports.empty:
         first = prof.imports.iloc[0]
         qualifier = (
@@ -159,13 +158,12 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
 def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
     """A briefing on one country: minerals it matters for, its controls, controls on it, deals."""
     prof = views.country_profile(pkg, iso3, filters)
-    src = f"Dataset v{pkg.version}"
     charts: list[tuple[str, go.Figure]] = []
     if not prof.producer.empty:
         frame = prof.producer.assign(country=prof.producer["name"] + " · " + prof.producer["stage"])
         charts.append(("Minerals where it is a major producer", figures.shares_figure(
             frame[["country", "share"]], {}, f"{prof.name}: share of world production by mineral, 2024 (as of {filters.as_of:%d %b %Y})",
-            f"Source: USGS MCS 2025. {src}", top=15)))  # fmt: skip
+            labels(pkg).source("production"), top=15)))  # fmt: skip
     partners = (
         prof.partners.set_index("partner")["deals"]
         if not prof.partners.empty
@@ -174,7 +172,7 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
     if len(partners):
         charts.append(("Deal partners", figures.static_map_figure(
             _shapes(pkg), partners.astype(float), f"{prof.name}: deals in force by partner country, as of {filters.as_of:%d %b %Y}",
-            f"Source: events dataset; shapes Natural Earth. {src}", "deals")))  # fmt: skip
+            labels(pkg).source("events+shapes"), "Deals with the country")))  # fmt: skip
     events = pd.concat(
         [prof.imposed, prof.targeted[prof.targeted["scope"] == "named"], prof.deals]
     ).drop_duplicates("event_id")
@@ -188,7 +186,7 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
         )
         charts.append(("Events per year", figures.counts_figure(
             counts, "year", "n", "event_type", f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
-            f"Source: events dataset. {src}", "Year announced", "Number of events", names=labels(pkg).event_types)))  # fmt: skip
+            labels(pkg).source("events"), "Year announced", "Number of events", names=labels(pkg).event_types)))  # fmt: skip
     numbers = [
         ("Minerals with 5% or more of world output", str(len(prof.producer))),
         ("Export controls it imposed", str(len(prof.imposed))),
@@ -208,16 +206,15 @@ def scenario_briefing(
     names = pkg["countries"].set_index("iso3")["name"].to_dict()
     label = str(pkg["minerals"].set_index("mineral_id").at[mineral, "name"])
     who = names.get(country, country)
-    src = f"Dataset v{pkg.version}"
     charts = []
     if not res["stages"].empty:
         charts.append(("Supply lost and partners' output", figures.scenario_figure(
             res["stages"], f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output (as of {filters.as_of:%d %b %Y})",
-            f"Source: USGS MCS 2025 shares; deals from the events dataset. {src}")))  # fmt: skip
+            labels(pkg).source("scenario"))))  # fmt: skip
     prof = views.mineral_profile(pkg, mineral, replace(filters, countries=()))
     for stage, shares in list(prof.shares.items())[:1]:
         charts.append(("Who else produces it", figures.shares_figure(
-            shares, names, f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})", f"Source: USGS MCS 2025. {src}")))  # fmt: skip
+            shares, names, f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})", labels(pkg).source("production"))))  # fmt: skip
     numbers = [
         (f"{r.stage}: world supply lost", f"{r.supply_lost:.1f}%")
         for r in res["stages"].itertuples()

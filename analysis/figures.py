@@ -12,10 +12,26 @@ from analysis.palette import EVENT_TYPE_COLOURS, EVENT_TYPE_SYMBOLS, STATUS_COLO
 FONT = "Arial, Helvetica, sans-serif"
 
 
-def source_note(text: str, yshift: int) -> dict:
-    """The one-line source under a chart (every chart carries one)."""
-    return {"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": yshift,
-            "showarrow": False, "font": {"size": 11, "color": "#555"}, "xanchor": "left"}  # fmt: skip
+def wrap(text: str, width: int = 80) -> str:
+    """Break a line at spaces into lines of at most ``width`` characters, joined by <br>.
+
+    >>> wrap("Source: a b c", 9)
+    'Source:<br>a b c'
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def source_note(text: str, yshift: int, width: int = 80) -> dict:
+    """The source under a chart (every chart carries one), wrapped so a half-width chart shows it all."""
+    return {"text": wrap(text, width), "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": yshift,
+            "showarrow": False, "font": {"size": 11, "color": "#555"}, "xanchor": "left",
+            "yanchor": "top", "align": "left"}  # fmt: skip
 
 
 def _lanes(events: pd.DataFrame, lane: str, names: dict[str, str] | None = None) -> pd.DataFrame:
@@ -103,7 +119,7 @@ def timeline_figure(
         },
         barmode="overlay",
         height=max(360, 26 * len(lanes) + 160),
-        margin={"l": 60, "r": 10, "t": 60, "b": 80},
+        margin={"l": 60, "r": 10, "t": 60, "b": 100},
         font={"family": FONT, "size": 13},
         legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 11}},
         xaxis={"title": "Date announced (bars: a measure's status over time)", "type": "date"},
@@ -123,7 +139,7 @@ def _base_layout(fig: go.Figure, title: str, source_line: str, height: int = 420
         height=height,
         margin={"l": 60, "r": 30, "t": 60, "b": 120},
         font={"family": FONT, "size": 13},
-        annotations=[*fig.layout.annotations, source_note(source_line, yshift=-105)],
+        annotations=[*fig.layout.annotations, source_note(source_line, yshift=-78, width=70)],
     )
     # Tick labels push the margins out rather than being clipped ("100" drawn as "00").
     fig.update_xaxes(automargin=True)
@@ -152,11 +168,16 @@ def shares_figure(
             marker={"color": [country_colour(c) if c != "OTHER" else "#BBBBBB" for c, _ in rows]},
             text=[f"{v:.1f}%" for _, v in rows],
             textposition="outside",
+            cliponaxis=False,  # the value label of a 99% bar stays whole
             hovertemplate="%{y}: %{x:.1f}% of world<extra></extra>",
         )
     )
     fig.update_layout(
-        xaxis={"title": "Share of world total (%)", "range": [0, 110]},
+        xaxis={
+            "title": "Share of world total (%)",
+            "range": [0, 125],
+            "tickvals": [0, 25, 50, 75, 100],
+        },
         yaxis={"autorange": "reversed", "title": None},
         showlegend=False,
     )
@@ -188,7 +209,7 @@ def exposure_figure(
                 x=markers["announced"],
                 y=[102] * len(markers),
                 mode="markers",
-                name="events",
+                name="Events on record",
                 marker={"symbol": "triangle-down", "size": 10,
                         "color": [EVENT_TYPE_COLOURS.get(t, "#444") for t in markers["event_type"]]},
                 customdata=markers[["event_id", "title"]].to_numpy(),

@@ -54,11 +54,11 @@ else:
     for col, row in zip(cols * 3, data.stages.itertuples(), strict=False):
         col.metric(f"{lab.mineral_stage(row.mineral, row.stage)}: top producer {lab.country(row.top1_country)}", f"{row.top1:.1f}%",
                    help=f"HHI {row.hhi:,.0f} (0 to 10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}.")  # fmt: skip
-    chart_cols = st.columns(2)
+    chart_cols = st.columns(2) if len(data.shares) > 1 else [st.container()]
     for i, (stage, shares) in enumerate(data.shares.items()):
         fig = shares_figure(shares, country_names, f"{stage}: share of world production, 2024",
                             lab.source("production"))  # fmt: skip
-        chart_cols[i % 2].plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+        chart_cols[i % len(chart_cols)].plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 if not data.processing.empty:
     st.subheader("Processing and refining shares (cited per row)")
