@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.palette import EVENT_TYPE_COLOURS, ORANGE_RAMP
 
-NO_DATA = [220, 220, 220, 160]
+NO_DATA = [200, 200, 200, 160]
 
 
 def hex_rgb(colour: str, alpha: int = 200) -> list[int]:
@@ -43,7 +43,7 @@ def ramp_colour(t: float, alpha: int = 220) -> list[int]:
 def shape_features(
     shapes: dict, values: pd.Series, names: dict[str, str], label: str, highlight: set[str]
 ) -> dict:
-    """Country shapes coloured by ``values`` (grey: no data); ``highlight`` outlined in black."""
+    """Country shapes coloured by ``values`` (grey: no data), with the tooltip's fields."""
     top = float(values.max()) if values.notna().any() else 1.0
     features = []
     for f in shapes["features"]:
@@ -58,8 +58,6 @@ def shape_features(
                 "properties": {
                     "iso3": iso,
                     "fill": fill,
-                    "line": [0, 0, 0, 255] if iso in highlight else [255, 255, 255, 255],
-                    "width": 2 if iso in highlight else 0.5,
                     "name": names.get(iso, f["properties"].get("name", iso)),
                     "label": f"{label}: {v:,.1f}" if has else f"{label}: no data",
                     "title": "",
@@ -87,12 +85,20 @@ def layers(
     """
     import pydeck as pdk
 
+    features = shape_features(shapes, values, names, label, set(highlight))
     out = [
-        pdk.Layer("GeoJsonLayer", shape_features(shapes, values, names, label, set(highlight)),
-                  get_fill_color="properties.fill", get_line_color="properties.line",
-                  get_line_width="properties.width", line_width_units="pixels",
-                  pickable=True, stroked=True, filled=True)
+        pdk.Layer("GeoJsonLayer", features, get_fill_color="properties.fill", pickable=True,
+                  stroked=False, filled=True)
     ]  # fmt: skip
+    chosen = [f for f in features["features"] if f["properties"]["iso3"] in highlight]
+    if (
+        chosen
+    ):  # outlines only for the chosen countries: stroking every border costs a GPU-less browser
+        out.append(
+            pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": chosen},
+                      get_line_color=[0, 0, 0, 255], get_line_width=2, line_width_units="pixels",
+                      stroked=True, filled=False, pickable=False)
+        )  # fmt: skip
     if arcs is not None and not arcs.empty:
         own = arcs["actor"].isin(highlight) | arcs["target"].isin(highlight)
         alpha = [230 if o or not highlight else 50 for o in own]

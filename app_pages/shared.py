@@ -271,8 +271,13 @@ CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", 
 
 
 def map_style() -> str:
-    """A blank MapLibre style served by the app itself: no tile server, no token, works offline."""
-    return "/app/static/blank-style.json"
+    """No base map: deck.gl draws the country shapes itself (no tiles, no token, offline).
+
+    An empty style keeps Streamlit from starting MapLibre at all; with the blank style it served
+    before, MapLibre's second WebGL context kept a GPU-less Chromium busy for seconds after the
+    map appeared, so the next page switch took 3-4 s (bench/browser.py).
+    """
+    return ""
 
 
 def _coarse(coords):

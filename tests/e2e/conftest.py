@@ -49,12 +49,12 @@ def server_process() -> Iterator[tuple[str, subprocess.Popen]]:
     yield from serve()
 
 
-def serve() -> Iterator[tuple[str, subprocess.Popen]]:
-    """A fresh ``streamlit run app.py`` on a free port, stopped when the generator closes."""
+def serve(script: str = "app.py") -> Iterator[tuple[str, subprocess.Popen]]:
+    """A fresh ``streamlit run <script>`` on a free port, stopped when the generator closes."""
     port = _free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--global.developmentMode", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
