@@ -273,11 +273,13 @@ CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", 
 def map_style() -> str:
     """No base map: deck.gl draws the country shapes itself (no tiles, no token, offline).
 
-    An empty style keeps Streamlit from starting MapLibre at all; with the blank style it served
-    before, MapLibre's second WebGL context kept a GPU-less Chromium busy for seconds after the
-    map appeared, so the next page switch took 3-4 s (bench/browser.py).
+    ``__MAP_STYLE__`` is the placeholder Streamlit's front end (1.67) deletes without putting a
+    base map in its place (an empty or missing style gets Carto's, from the network: the e2e test
+    that nothing leaves 127.0.0.1 catches that). With the blank MapLibre style served before,
+    MapLibre's second WebGL context kept a GPU-less Chromium busy for seconds after the map
+    appeared, so the next page switch took 3-4 s (bench/browser.py).
     """
-    return ""
+    return "__MAP_STYLE__"
 
 
 def _coarse(coords):
@@ -389,6 +391,7 @@ class CompactDeck:
             def to_json(self) -> str:
                 return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
 
+        kwargs.setdefault("map_provider", None)  # no base map provider: nothing leaves the machine
         return _Compact(*args, **kwargs)
 
 
