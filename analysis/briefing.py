@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, views
+from analysis import figures, sources, views
 from analysis.filters import Filters
 from analysis.labels import labels
 from analysis.metrics import SCENARIO_ASSUMPTIONS
@@ -27,12 +27,6 @@ from analysis.package import DataPackage
 
 IMAGE_SIZE = (1200, 620)
 CHROMIUM = Path("/usr/bin/chromium")
-DATASET_SOURCES = [
-    "U.S. Geological Survey, 2025, Mineral commodity summaries 2025 data release, doi:10.5066/P13XCP3R (public domain)",
-    "World Bank, Worldwide Governance Indicators, 2024 update (Kaufmann and Kraay), CC BY 4.0",
-    "Natural Earth 1:110m Admin-0 countries (public domain)",
-    "European Commission, Study on the Critical Raw Materials for the EU 2023, doi:10.2873/725585",
-]
 
 
 @dataclass
@@ -64,13 +58,13 @@ def _filters_text(filters: Filters) -> str:
     return "; ".join(parts)
 
 
-def _sources(events: pd.DataFrame) -> list[str]:
+def _sources(pkg: DataPackage, events: pd.DataFrame) -> list[str]:
     rows = events.drop_duplicates("source_url").sort_values("announced")
     cited = [
         f"{r.source_publisher}, {'' if pd.isna(r.source_date) else f'{r.source_date:%d %b %Y}, '}{r.source_url} (accessed {r.accessed:%d %b %Y})"
         for r in rows.itertuples()
     ]
-    return cited + DATASET_SOURCES
+    return cited + sources.dataset_citations(pkg)
 
 
 def _event_rows(pkg: DataPackage, events: pd.DataFrame, limit: int = 14) -> pd.DataFrame:
@@ -103,9 +97,9 @@ def _topic_briefing(
     """A mineral or country briefing: the title slide names the filters, date and dataset version."""
     return Briefing(
         title=title,
-        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Dataset v{pkg.version}.",
+        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Production shares: {sources.edition_label(views.latest_production(pkg))}. Dataset v{pkg.version}.",
         as_of=filters.as_of, version=pkg.version, numbers=numbers, charts=charts,
-        events=_event_rows(pkg, events), sources=_sources(events), notes=[] if len(events) else [empty_note],
+        events=_event_rows(pkg, events), sources=_sources(pkg, events), notes=[] if len(events) else [empty_note],
     )  # fmt: skip
 
 
@@ -118,25 +112,24 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
     for row in prof.stages.itertuples():
         numbers.append(
             (
-                f"{labels(pkg).mineral_stage(row.mineral, row.stage)}: top producer ({labels(pkg).country(row.top1_country)})",
+                f"{row.title}: top producer ({labels(pkg).country(row.top1_country)})",
                 f"{row.top1:.1f}% of world, HHI {row.hhi:,.0f}",
             )
         )
-    for stage, shares in list(prof.shares.items())[:2]:
-        charts.append((f"{stage}: shares of world production, 2024",
-                       figures.shares_figure(shares, names, f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})",
-                                             labels(pkg).source("production"))))  # fmt: skip
+    for title, shares in list(prof.shares.items())[:2]:
+        charts.append((title, figures.shares_figure(
+            shares, names, f"{title}, as of {filters.as_of:%d %b %Y}", prof.share_sources[title])))  # fmt: skip
     if not prof.exposure_series.empty:
         charts.append(("Supply behind export controls over time", figures.exposure_figure(
             prof.exposure_series, prof.events[["announced", "title", "event_type", "event_id"]],
             f"{prof.name}: world production behind a control in force, to {filters.as_of:%d %b %Y}",
-            labels(pkg).source("exposure"))))  # fmt: skip
+            prof.exposure_source)))  # fmt: skip
     if prof.shares:
-        first = next(iter(prof.shares.values()))
+        title, first = next(iter(prof.shares.items()))
         values = first.set_index("country")["share"]
         charts.append(("Where it is produced", figures.static_map_figure(
-            _shapes(pkg), values, f"{prof.name}: share of world production by country, 2024 (as of {filters.as_of:%d %b %Y})",
-            labels(pkg).source("production+shapes"), "Share of world production (%)")))  # fmt: skip
+            _shapes(pkg), values, f"{title} by country (as of {filters.as_of:%d %b %Y})",
+            prof.share_sources[title].replace("Source: ", "Source: shapes Natural Earth; ", 1), "Share of world production (%)")))  # fmt: skip
     if not prof.imports.empty:
         first = prof.imports.iloc[0]
         qualifier = (
@@ -147,7 +140,7 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
             if qualifier == "E"
             else f"{qualifier}{first['net_import_reliance_pct']:.0f}%"
         )
-        numbers.append(("U.S. net import reliance, 2024", shown))
+        numbers.append((prof.imports_label, shown))
     numbers.append(("Events on record", str(len(prof.events) + len(prof.deals))))
     events = pd.concat([prof.events, prof.deals])
     empty = f"No deal or export-control event on {prof.name.lower()} matches these filters."
@@ -160,10 +153,12 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
     prof = views.country_profile(pkg, iso3, filters)
     charts: list[tuple[str, go.Figure]] = []
     if not prof.producer.empty:
-        frame = prof.producer.assign(country=prof.producer["name"] + " · " + prof.producer["stage"])
+        frame = prof.producer.assign(country=prof.producer["title"])
+        year = views.latest_year(pkg)
+        label = sources.edition_label(views.latest_production(pkg))
         charts.append(("Minerals where it is a major producer", figures.shares_figure(
-            frame[["country", "share"]], {}, f"{prof.name}: share of world production by mineral, 2024 (as of {filters.as_of:%d %b %Y})",
-            labels(pkg).source("production"), top=15)))  # fmt: skip
+            frame[["country", "share"]], {}, f"{prof.name}: share of world production by mineral, {year} ({label}; as of {filters.as_of:%d %b %Y})",
+            sources.supply_source(pkg, views.latest_production(pkg)), top=15)))  # fmt: skip
     partners = (
         prof.partners.set_index("partner")["deals"]
         if not prof.partners.empty
@@ -208,27 +203,32 @@ def scenario_briefing(
     who = names.get(country, country)
     charts = []
     if not res["stages"].empty:
+        used = views.scenario_rows(pkg, res["stages"])
         charts.append(("Supply lost and partners' output", figures.scenario_figure(
-            res["stages"], f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output (as of {filters.as_of:%d %b %Y})",
-            labels(pkg).source("scenario"))))  # fmt: skip
+            res["stages"], f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output, {sources.edition_label(used)} (as of {filters.as_of:%d %b %Y})",
+            sources.supply_source(pkg, used, "deals from the events dataset"))))  # fmt: skip
     prof = views.mineral_profile(pkg, mineral, replace(filters, countries=()))
-    for stage, shares in list(prof.shares.items())[:1]:
+    for title, shares in list(prof.shares.items())[:1]:
         charts.append(("Who else produces it", figures.shares_figure(
-            shares, names, f"{stage}: share of world production, 2024 (as of {filters.as_of:%d %b %Y})", labels(pkg).source("production"))))  # fmt: skip
+            shares, names, f"{title} (as of {filters.as_of:%d %b %Y})", prof.share_sources[title])))  # fmt: skip
+    titles = {
+        (r.mineral, r.stage, r.basis): f"{views.stage_title(pkg, r.mineral, r.stage, r.basis)}, {r.share_year}"
+        for r in res["stages"].itertuples()
+    }  # fmt: skip
     numbers = [
-        (f"{r.stage}: world supply lost", f"{r.supply_lost:.1f}%")
+        (f"{titles[(r.mineral, r.stage, r.basis)]}: world supply lost", f"{r.supply_lost:.1f}%")
         for r in res["stages"].itertuples()
     ]
     numbers += [
-        (f"{r.stage}: deal partners' output (upper bound)", f"{r.offset_upper_bound:.1f}%")
+        (f"{titles[(r.mineral, r.stage, r.basis)]}: deal partners' output (upper bound)", f"{r.offset_upper_bound:.1f}%")
         for r in res["stages"].itertuples()
-    ]
+    ]  # fmt: skip
     events = prof.events[prof.events["actor"] == country]
     return Briefing(
         title=f"Scenario: {who} cuts {label.lower()} exports by {cut:g}%",
-        subtitle=f"From {filters.as_of:%d %B %Y}. Dataset v{pkg.version}.",
+        subtitle=f"From {filters.as_of:%d %B %Y}. Production shares: {sources.edition_label(views.scenario_rows(pkg, res['stages'])) if not res['stages'].empty else 'none recorded'}. Dataset v{pkg.version}.",
         as_of=filters.as_of, version=pkg.version, numbers=numbers or [("Supply lost", "no recorded production")],
-        charts=charts, events=_event_rows(pkg, events), sources=_sources(events), notes=[SCENARIO_ASSUMPTIONS],
+        charts=charts, events=_event_rows(pkg, events), sources=_sources(pkg, events), notes=[SCENARIO_ASSUMPTIONS],
     )  # fmt: skip
 
 

@@ -2,13 +2,19 @@
 
 Commands
   validate [DATA_DIR]                 check every table against data/datapackage.yaml
-  ingest-usgs PATH                    build data/production.csv from MCS2025_World_Data.csv
-  ingest-usgs-imports PATH            build data/import_reliance.csv from MCS2025_Fig2_Net_Import_Reliance.csv
+  ingest-usgs DIR                     build production.csv, production_revisions.csv and
+                                      import_reliance.csv from the USGS MCS 2022-2026 releases in DIR
+  ingest-usgs-imports DIR             build import_reliance.csv only (MCS 2025 and 2026 Fig. 2)
   ingest-reference DIR                build countries.csv, country_shapes.geojson, eu_crm_2023.csv
   status --as-of DATE [--json|--csv]  every measure with its status on DATE
-  concentration --mineral M --stage S --year Y [--json|--csv]   shares, HHI, top-1 and top-3
-  exposure --mineral M --as-of DATE [--json|--csv]              share of supply behind controls in force
-  scenario --country C --mineral M --cut PCT [--as-of DATE] [--json|--csv]   what-if export cut
+  concentration --mineral M --stage S --year Y [--basis B] [--json|--csv]
+                                      shares, HHI, top-1 and top-3 (basis: the stage's default
+                                      from production_bases.csv unless given; always printed)
+  exposure --mineral M --as-of DATE [--production-basis B] [--json|--csv]
+                                      share of supply behind controls in force (shares of the
+                                      as-of year, or the nearest year held)
+  scenario --country C --mineral M --cut PCT [--as-of DATE] [--production-basis B] [--json|--csv]
+                                      what-if export cut
   brief (--mineral M | --country C | --scenario C,M,PCT) [--as-of DATE] --out FILE.pptx|FILE.pdf
 
 Exit codes: 0 success, 1 invalid data, 2 bad arguments.
@@ -48,12 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check every table against data/datapackage.yaml")
     p.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR)
 
-    p = sub.add_parser("ingest-usgs", help="build production.csv from the USGS world-data release")
-    p.add_argument("release", type=Path)
+    p = sub.add_parser(
+        "ingest-usgs", help="build production, revisions and import tables from USGS MCS 2022-2026"
+    )
+    p.add_argument(
+        "release",
+        type=Path,
+        help="folder holding usgs_mcs_2022_2024/, usgs_mcs2025/ and usgs_mcs2026/",
+    )
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
     p = sub.add_parser("ingest-usgs-imports", help="build import_reliance.csv from USGS Fig. 2")
-    p.add_argument("release", type=Path)
+    p.add_argument("release", type=Path, help="the same folder as for ingest-usgs")
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
     p = sub.add_parser("ingest-reference", help="build countries, shapes and EU CRM tables")
@@ -73,12 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mineral", required=True)
     p.add_argument("--stage", required=True)
     p.add_argument("--year", type=int, required=True)
+    p.add_argument("--basis", help="basis for a stage with several (default: production_bases.csv)")
     _output_flags(p)
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
     p = sub.add_parser("exposure", help="share of world supply behind export controls in force")
     p.add_argument("--mineral", required=True)
     p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument(
+        "--production-basis",
+        help="basis for a stage with several (default: production_bases.csv); 'STAGE=BASIS'",
+    )
     _output_flags(p)
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
@@ -87,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mineral", required=True)
     p.add_argument("--cut", type=float, required=True, help="percentage cut, 0..100")
     p.add_argument("--as-of", type=_date, default=pd.Timestamp.today().normalize())
+    p.add_argument(
+        "--production-basis",
+        help="basis for a stage with several (default: production_bases.csv); 'STAGE=BASIS'",
+    )
     _output_flags(p)
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
@@ -170,20 +191,41 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
         _emit(out[out["status"] != "not announced"], args)
         return 0
     if cmd == "concentration":
+        from analysis import sources
+
+        bases = package["production_bases"]
         _choose("mineral", args.mineral, sorted(set(prod["mineral"])))
         rows = prod[prod["mineral"] == args.mineral]
         _choose("stage", args.stage, sorted(set(rows["stage"])))
-        _choose(
-            "year",
-            args.year,
-            sorted(set(rows.loc[rows["stage"] == args.stage, "year"].astype(int))),
-        )
-        summary, shares = metrics.concentration_for(prod, args.mineral, args.stage, args.year)
+        rows = rows[rows["stage"] == args.stage]
+        basis = args.basis or str(metrics.default_bases(rows, bases)["basis"].iloc[0])
+        _choose("basis", basis, sorted(set(rows["basis"])))
+        rows = rows[rows["basis"] == basis]
+        _choose("year", args.year, sorted(set(rows["year"].astype(int))))
+        try:
+            summary, shares = metrics.concentration_for(
+                prod, args.mineral, args.stage, args.year, basis, bases
+            )
+        except KeyError:
+            label = metrics.basis_label(bases, args.mineral, args.stage, basis)
+            raise UsageError(
+                f"{args.mineral} {args.stage} ({label}), {args.year}: USGS gives no country "
+                "figures to share out (a world total only, or every value withheld)"
+            ) from None
+        used = rows[rows["year"] == args.year]
+        label = sources.edition_label(used)
         result = {
             "mineral": args.mineral,
             "stage": args.stage,
             "year": args.year,
             "basis": summary["basis"],
+            "basis_label": summary["basis_label"],
+            "basis_is_default": args.basis is None or basis == str(
+                metrics.default_bases(prod[(prod["mineral"] == args.mineral) & (prod["stage"] == args.stage)], bases)["basis"].iloc[0]
+            ),
+            "other_bases": sorted(set(prod.loc[(prod["mineral"] == args.mineral) & (prod["stage"] == args.stage), "basis"]) - {basis}),
+            "edition": summary.get("edition", ""),
+            "source": label,
             "hhi": round(float(summary["hhi"]), 1),
             "top1_share": round(float(summary["top1"]), 2),
             "top3_share": round(float(summary["top3"]), 2),
@@ -192,18 +234,26 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
                 c: round(float(v), 2)
                 for c, v in zip(shares["country"], shares["share"], strict=True)
             },
-        }
+        }  # fmt: skip
         if args.json:
             print(json.dumps(result, indent=2))
         else:
-            table = shares[["country", "quantity", "unit", "share"]].assign(hhi=result["hhi"])
+            table = shares[["country", "quantity", "unit", "share"]].assign(
+                hhi=result["hhi"], basis=result["basis"], year=args.year, source=label
+            )
+            if not args.csv:
+                print(f"{args.mineral} {args.stage}, basis: {result['basis_label']}; {label}")
             _emit(table, args)
         return 0
     if cmd == "exposure":
         _choose("mineral", args.mineral, sorted(set(prod["mineral"])))
+        chosen = _chosen_basis(prod, args.mineral, args.production_basis)
+        mine = prod[prod["mineral"] == args.mineral]
+        mine = metrics.on_default_basis(mine, package["production_bases"], chosen)
         out = metrics.exposure(
-            prod, package["events"], package["event_types"], package["minerals"], [args.as_of]
-        )
+            mine, package["events"], package["event_types"], package["minerals"], [args.as_of],
+            bases=package["production_bases"],
+        )  # fmt: skip
         _emit(out[out["mineral"] == args.mineral].reset_index(drop=True), args)
         return 0
     if cmd == "brief":
@@ -217,9 +267,13 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
         )
         if not 0 <= args.cut <= 100:
             raise UsageError(f"--cut {args.cut} is outside 0..100")
+        imports = package["import_reliance"]
+        imports = imports[imports["edition"] == imports["edition"].max()]
+        chosen = _chosen_basis(prod, args.mineral, args.production_basis)
         res = metrics.scenario(
-            prod, package["import_reliance"], package["events"], package["event_types"], package["blocs"],
+            metrics.on_default_basis(prod, package["production_bases"], chosen), imports, package["events"], package["event_types"], package["blocs"],
             package["minerals"], args.country, args.mineral, args.cut, args.as_of,
+            bases=package["production_bases"],
         )  # fmt: skip
         if args.json:
             doc = {k: json.loads(v.to_json(orient="records")) for k, v in res.items()}
@@ -231,8 +285,20 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
     raise AssertionError(cmd)  # pragma: no cover - argparse restricts commands
 
 
+def _chosen_basis(prod: pd.DataFrame, mineral: str, text: str | None) -> dict:
+    """``--production-basis STAGE=BASIS`` as {(mineral, stage): basis}; checked against the data."""
+    if not text:
+        return {}
+    stage, _, basis = text.partition("=")
+    here = prod[prod["mineral"] == mineral]
+    _choose("stage", stage, sorted(set(here["stage"])))
+    _choose("basis", basis, sorted(set(here.loc[here["stage"] == stage, "basis"])))
+    return {(mineral, stage): basis}
+
+
 def _ingest(args: argparse.Namespace) -> int:
-    from analysis.ingest.usgs import IngestError, ingest_import_reliance, ingest_production
+    from analysis.ingest.editions import ingest_supply
+    from analysis.ingest.usgs import IngestError, ingest_import_reliance
 
     source = args.reference if args.command == "ingest-reference" else args.release
     if not Path(source).exists():
@@ -240,8 +306,11 @@ def _ingest(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.command == "ingest-usgs":
-            path, log = ingest_production(args.release, args.data_dir)
-            print(f"wrote {path} ({len(log)} corrections applied, listed in data/corrections.yaml)")
+            paths, log = ingest_supply(args.release, args.data_dir)
+            for path in paths:
+                print(f"wrote {path}")
+            print(f"wrote {ingest_import_reliance(args.release, args.data_dir)}")
+            print(f"{len(log)} corrections applied, listed in data/corrections.yaml")
         elif args.command == "ingest-usgs-imports":
             print(f"wrote {ingest_import_reliance(args.release, args.data_dir)}")
         else:

@@ -36,9 +36,10 @@ TRADE_PARAMETER = {
 }
 GROUP_KEY = ["mineral", "stage", "measure", "basis", "year"]
 SCENARIO_ASSUMPTIONS = (
-    "Supply lost is the cutting country's share of 2024 world production times the cut; its own "
-    "consumption is not netted out. The offset is the whole 2024 output of the importer's deal "
-    "partners at that stage: an upper bound on what could be redirected, not spare capacity."
+    "Supply lost is the cutting country's share of world production (USGS figures for the year of "
+    "the start date, or the latest year held before it) times the cut; its own consumption is not "
+    "netted out. The offset is the whole output of the importer's deal partners at that stage in "
+    "the same year: an upper bound on what could be redirected, not spare capacity."
 )
 
 
@@ -123,27 +124,131 @@ def concentration(production: pd.DataFrame) -> pd.DataFrame:
     return out[cols]
 
 
-def concentration_for(
-    production: pd.DataFrame, mineral: str, stage: str, year: int
-) -> tuple[pd.Series, pd.DataFrame]:
-    """One mineral, stage and year: its concentration row and its country shares.
+class BasisError(ValueError):
+    """A (mineral, stage) has several bases and none was chosen (no default listed)."""
 
-    When a stage has several bases (e.g. ilmenite and rutile), the one with the largest world
-    total is used. Raises ``KeyError`` when there is no such combination.
+
+def default_bases(production: pd.DataFrame, bases: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The basis used for each (mineral, stage): its only basis, or the listed default.
+
+    ``bases`` is the production_bases table (``mineral, stage, basis, label, is_default``). A
+    (mineral, stage) with several bases in ``production`` and no default in ``bases`` raises
+    :class:`BasisError`: no metric picks a basis silently. Columns: ``mineral``, ``stage``,
+    ``basis``, ``label`` (the basis as titles name it), ``multi`` (several bases exist).
+
+    >>> prod = pd.DataFrame({"mineral": ["si", "si", "ga"], "stage": ["plant", "plant", "refinery"],
+    ...     "basis": ["silicon metal", "ferrosilicon", "primary"]})
+    >>> tab = pd.DataFrame({"mineral": ["si", "si"], "stage": ["plant", "plant"],
+    ...     "basis": ["silicon metal", "ferrosilicon"], "label": ["silicon metal", "ferrosilicon"],
+    ...     "is_default": [True, False]})
+    >>> default_bases(prod, tab)[["mineral", "basis", "multi"]].values.tolist()
+    [['ga', 'primary', False], ['si', 'silicon metal', True]]
     """
-    production = production[
-        (production["mineral"] == mineral)
-        & (production["stage"] == stage)
-        & (production["year"] == year)
+    if "measure" in production:
+        production = production[production["measure"] == "production"]
+    groups = production[["mineral", "stage", "basis"]].drop_duplicates()
+    count = groups.groupby(["mineral", "stage"])["basis"].transform("size")
+    single = groups[count == 1].assign(label=lambda d: d["basis"], multi=False)
+    multi = groups[count > 1][["mineral", "stage"]].drop_duplicates()
+    if multi.empty:
+        chosen = single.iloc[0:0]
+    else:
+        if bases is None:
+            bases = pd.DataFrame(columns=["mineral", "stage", "basis", "label", "is_default"])
+        listed = bases[bases["is_default"].astype(bool)][["mineral", "stage", "basis", "label"]]
+        chosen = multi.merge(listed, on=["mineral", "stage"], how="left")
+        missing = chosen[chosen["basis"].isna()]
+        if len(missing):
+            names = ", ".join(f"{r.mineral} {r.stage}" for r in missing.itertuples())
+            raise BasisError(f"several bases and no default listed in production_bases: {names}")
+        chosen = chosen.assign(multi=True)
+    out = pd.concat([single, chosen], ignore_index=True)
+    return out.sort_values(["mineral", "stage"]).reset_index(drop=True)[
+        ["mineral", "stage", "basis", "label", "multi"]
     ]
-    pick = concentration(production)
-    if pick.empty:
-        raise KeyError((mineral, stage, year))
-    sh = shares(production)
-    main_basis = sh.groupby("basis")["denominator"].max().idxmax()
-    return pick[pick["basis"] == main_basis].iloc[0], sh[sh["basis"] == main_basis].reset_index(
-        drop=True
+
+
+def basis_label(bases: pd.DataFrame | None, mineral: str, stage: str, basis: str) -> str:
+    """How titles name a basis: the production_bases label, else the basis itself."""
+    if bases is not None and len(bases):
+        hit = bases[
+            (bases["mineral"] == mineral) & (bases["stage"] == stage) & (bases["basis"] == basis)
+        ]
+        if len(hit):
+            return str(hit["label"].iloc[0])
+    return basis
+
+
+def share_year(held: Iterable[int], wanted: int) -> int:
+    """The production year whose shares describe ``wanted``: the latest held year not after it,
+    or the first year held when ``wanted`` is earlier than every year held.
+
+    >>> share_year([2021, 2022, 2025], 2024), share_year([2021, 2022], 2015), share_year([2021], 2030)
+    (2022, 2021, 2021)
+    """
+    years = sorted(int(y) for y in held)
+    if not years:
+        raise KeyError("no production year held")
+    before = [y for y in years if y <= wanted]
+    return before[-1] if before else years[0]
+
+
+def on_default_basis(
+    production: pd.DataFrame, bases: pd.DataFrame | None = None, chosen: dict | None = None
+) -> pd.DataFrame:
+    """Production rows of each (mineral, stage)'s basis: ``chosen[(mineral, stage)]`` or the default.
+
+    Rows of another measure (capacity) are kept as they are: they never share a group with
+    production rows.
+    """
+    picks = default_bases(production, bases)
+    for (m, st), b in (chosen or {}).items():
+        picks.loc[(picks["mineral"] == m) & (picks["stage"] == st), "basis"] = b
+    if "measure" in production:
+        other = production[production["measure"] != "production"]
+        production = production[production["measure"] == "production"]
+    else:
+        other = production.iloc[0:0]
+    kept = production.reset_index().merge(
+        picks[["mineral", "stage", "basis"]], on=["mineral", "stage", "basis"]
     )
+    kept = kept.set_index("index").rename_axis(None)
+    return pd.concat([kept, other]).sort_index()
+
+
+def concentration_for(
+    production: pd.DataFrame,
+    mineral: str,
+    stage: str,
+    year: int,
+    basis: str | None = None,
+    bases: pd.DataFrame | None = None,
+) -> tuple[pd.Series, pd.DataFrame]:
+    """One mineral, stage, basis and year: its concentration row and its country shares.
+
+    ``basis`` defaults to the stage's only basis or, for a stage with several (silicon metal and
+    ferrosilicon, ilmenite and rutile, ...), the default listed in ``bases`` (production_bases).
+    The concentration row also carries ``basis_label``, ``multi_basis`` and ``edition`` (the USGS
+    edition the year's figures come from). Raises ``KeyError`` when there is no such combination
+    and :class:`BasisError` when a basis is needed and none is listed.
+    """
+    rows = production[(production["mineral"] == mineral) & (production["stage"] == stage)]
+    if rows.empty:
+        raise KeyError((mineral, stage))
+    pick = default_bases(rows, bases).iloc[0]
+    chosen = basis or str(pick["basis"])
+    rows = rows[(rows["basis"] == chosen) & (rows["year"] == year)]
+    conc = concentration(rows[rows["measure"] == "production"] if "measure" in rows else rows)
+    if conc.empty:
+        raise KeyError((mineral, stage, chosen, year))
+    sh = shares(rows)
+    sh = sh[sh["measure"] == "production"] if "measure" in sh else sh
+    summary = conc.iloc[0].copy()
+    summary["basis_label"] = basis_label(bases, mineral, stage, chosen)
+    summary["multi_basis"] = bool(pick["multi"])
+    if "edition" in rows:
+        summary["edition"] = ";".join(sorted(set(rows["edition"].dropna())))
+    return summary, sh.reset_index(drop=True)
 
 
 def controls_in_force(
@@ -213,16 +318,20 @@ def exposure(
     event_types: pd.DataFrame,
     minerals: pd.DataFrame,
     dates: Iterable[pd.Timestamp],
-    year: int = 2024,
+    year: int | None = None,
     with_controls: bool = True,
     index: EventIndex | None = None,
+    bases: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Share of world production behind an export control in force, per mineral, stage and date.
 
     ``exposure = sum of share_c over producing countries c with a control on the mineral in force
-    on the date`` (shares of ``year``, the latest USGS year, held fixed over time).
-    ``exposure_all`` counts only controls on all destinations; ``exposure`` counts targeted ones
-    too. Columns: ``mineral``, ``stage``, ``date``, ``exposure``, ``exposure_all`` and, unless
+    on the date``, with the shares of the year the date falls in (``share_year``: the latest
+    production year held up to it, or the first year held for earlier dates), or of ``year``
+    for every date when given. Each (mineral, stage) uses one basis: its only one or its default
+    in ``bases`` (see :func:`default_bases`). ``exposure_all`` counts only controls on all
+    destinations; ``exposure`` counts targeted ones too. Columns: ``mineral``, ``stage``,
+    ``basis``, ``date``, ``share_year``, ``exposure``, ``exposure_all`` and, unless
     ``with_controls`` is false (long time series), ``controls`` (the measures counted).
 
     >>> prod = pd.DataFrame({"mineral": "ga", "stage": "refinery", "measure": "production",
@@ -235,12 +344,12 @@ def exposure(
     >>> types = pd.DataFrame({"event_type": ["control_licensing"], "category": ["control"], "effect": [None]})
     >>> mins = pd.DataFrame({"mineral_id": ["ga"], "parent": [None]})
     >>> out = exposure(prod, ev, types, mins, pd.to_datetime(["2023-07-15", "2023-09-01"]))
-    >>> out["exposure"].round(1).tolist()
-    [0.0, 98.7]
+    >>> out["exposure"].round(1).tolist(), out["share_year"].tolist()
+    ([0.0, 98.7], [2024, 2024])
     """
     days = EventIndex.days(dates)
-    sh = _main_basis_shares(production, year)
-    columns = ["mineral", "stage", "date", "exposure", "exposure_all"]
+    sh = _basis_shares(production, bases)
+    columns = ["mineral", "stage", "basis", "date", "share_year", "exposure", "exposure_all"]
     if sh.empty or len(days) == 0:
         return pd.DataFrame(columns=columns + (["controls"] if with_controls else []))
     # Each producing (country, mineral) pair is a key; controls are matched to keys by label.
@@ -258,19 +367,37 @@ def exposure(
         on_all[hits["key"].to_numpy()[alld], col[alld]] = True
     else:
         on, on_all = _in_force_matrix(events, event_types, minerals, labels, days, index)
-    groups = sh[["mineral", "stage"]].drop_duplicates().sort_values(["mineral", "stage"])
-    groups = groups.reset_index(drop=True).assign(group=lambda g: np.arange(len(g)))
-    sh = sh.merge(groups, on=["mineral", "stage"])
+    # One weight row per (mineral, stage, year); each date then reads the row of its share year.
+    groups = sh[["mineral", "stage", "basis", "year"]].drop_duplicates()
+    groups = groups.sort_values(["mineral", "stage", "year"]).reset_index(drop=True)
+    groups = groups.assign(group=np.arange(len(groups)))
+    sh = sh.merge(groups[["mineral", "stage", "year", "group"]], on=["mineral", "stage", "year"])
     weights = np.zeros((len(groups), len(labels)))
     np.add.at(weights, (sh["group"], sh["key"]), sh["share"].to_numpy(dtype=float))
-    n = len(days)
+    value = np.minimum(weights @ on, 100.0)
+    value_all = np.minimum(weights @ on_all, 100.0)
+    day_years = pd.DatetimeIndex(ns_to_dates(days)).year.to_numpy()
+    pairs = groups.groupby(["mineral", "stage"], sort=True)
+    pick_rows, pick_cols = [], []
+    for _, part in pairs:
+        held = part["year"].to_numpy(dtype=int)
+        wanted = np.full(len(days), year) if year is not None else day_years
+        # latest held year <= wanted, else the first held year
+        at = np.searchsorted(held, wanted, side="right") - 1
+        at = np.where(at < 0, 0, at)
+        pick_rows.append(part["group"].to_numpy()[at])
+        pick_cols.append(np.arange(len(days)))
+    g = np.concatenate(pick_rows)
+    c = np.concatenate(pick_cols)
     out = pd.DataFrame(
         {
-            "mineral": np.repeat(groups["mineral"].to_numpy(dtype=object), n),
-            "stage": np.repeat(groups["stage"].to_numpy(dtype=object), n),
-            "date": ns_to_dates(np.tile(days, len(groups))),
-            "exposure": np.minimum(weights @ on, 100.0).ravel(),
-            "exposure_all": np.minimum(weights @ on_all, 100.0).ravel(),
+            "mineral": groups["mineral"].to_numpy(dtype=object)[g],
+            "stage": groups["stage"].to_numpy(dtype=object)[g],
+            "basis": groups["basis"].to_numpy(dtype=object)[g],
+            "date": ns_to_dates(days[c]),
+            "share_year": groups["year"].to_numpy(dtype=int)[g],
+            "exposure": value[g, c],
+            "exposure_all": value_all[g, c],
         }
     )
     if with_controls:
@@ -278,22 +405,29 @@ def exposure(
         named = hits[["key", "date", "event_id"]].merge(sh[["key", "group"]], on="key")
         named = named.drop_duplicates(["group", "date", "event_id"]).sort_values("event_id")
         names = named.groupby(["group", "date"])["event_id"].agg(";".join)
-        at = pd.MultiIndex.from_arrays(
-            [np.repeat(groups["group"].to_numpy(), n), out["date"]], names=["group", "date"]
-        )
+        at = pd.MultiIndex.from_arrays([g, out["date"]], names=["group", "date"])
         out["controls"] = names.reindex(at).fillna("").to_numpy(dtype=object)
     return out
 
 
-def _main_basis_shares(production: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Shares of ``year``'s production, keeping per mineral and stage the basis with the largest total."""
+def _rows_of_share_year(sh: pd.DataFrame, wanted: int) -> pd.DataFrame:
+    """Rows of each (mineral, stage)'s :func:`share_year` for ``wanted`` (vectorised)."""
+    if sh.empty:
+        return sh
+    keys = [sh["mineral"], sh["stage"]]
+    before = sh["year"].where(sh["year"] <= wanted)
+    best = before.groupby(keys).transform("max")
+    first = sh["year"].groupby(keys).transform("min")
+    return sh[sh["year"] == best.fillna(first)]
+
+
+def _basis_shares(production: pd.DataFrame, bases: pd.DataFrame | None) -> pd.DataFrame:
+    """Country shares of every year's production, on each (mineral, stage)'s one basis."""
     prod = production[[c for c in [*GROUP_KEY, "country", "quantity", "unit"] if c in production]]
-    prod = prod[prod["year"] == year]
-    sh = shares(prod[prod["measure"] == "production"])
-    sh = sh[~sh["country"].isin(AGGREGATES)]
-    main = sh.groupby(["mineral", "stage", "basis"])["denominator"].max().reset_index()
-    main = main.sort_values("denominator").groupby(["mineral", "stage"]).tail(1)
-    return sh.merge(main[["mineral", "stage", "basis"]], on=["mineral", "stage", "basis"])
+    prod = prod[prod["measure"] == "production"]
+    prod = on_default_basis(prod, bases)
+    sh = shares(prod)
+    return sh[~sh["country"].isin(AGGREGATES)]
 
 
 def _in_force_matrix(
@@ -346,8 +480,9 @@ def governance_risk(
     minerals: pd.DataFrame,
     eu: pd.DataFrame,
     as_of: pd.Timestamp,
-    year: int = 2024,
+    year: int | None = None,
     index: EventIndex | None = None,
+    bases: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Governance-weighted concentration and a supply-risk score after the EU 2017 method.
 
@@ -359,11 +494,14 @@ def governance_risk(
     ``SR = HHI_WGI,t * (1 - EoL_RIR) * SI_SR`` using the EU 2023 end-of-life recycling input
     rate and substitution index for the material when mapped (1 and 0 otherwise). The EU's
     weighting of global against EU sourcing (import reliance) is not applied: only global supply
-    is known here. Computed per stage; ``bottleneck`` marks the stage with the higher value.
+    is known here. Computed per stage on its one basis (see :func:`default_bases`), with the
+    shares of ``year`` or, by default, of the year ``as_of`` falls in (:func:`share_year`: the
+    latest year held up to it, else the first held); ``share_year`` says which.
+    ``bottleneck`` marks the stage with the higher value.
     """
     as_of = pd.Timestamp(as_of)
-    sh = shares(production[(production["year"] == year) & (production["measure"] == "production")])
-    sh = sh[~sh["country"].isin(AGGREGATES)]
+    sh = _basis_shares(production, bases)
+    sh = _rows_of_share_year(sh, as_of.year if year is None else year)
     wgi = countries.set_index("iso3")["wgi_scaled"].astype(float)
     sh = sh.assign(wgi=sh["country"].map(wgi).fillna(5.0))
     ctl = controls_in_force(events, event_types, minerals, [as_of], index)
@@ -380,10 +518,9 @@ def governance_risk(
     sh["term_no_t"] = (sh["share"] / 100) ** 2 * sh["wgi"]
     out = (
         sh.groupby(["mineral", "stage", "basis"])
-        .agg(hhi_wgi_t=("term", "sum"), hhi_wgi=("term_no_t", "sum"))
+        .agg(hhi_wgi_t=("term", "sum"), hhi_wgi=("term_no_t", "sum"), share_year=("year", "first"))
         .reset_index()
     )
-    out = out.sort_values("hhi_wgi_t").groupby(["mineral", "stage"]).tail(1)
     eu_by_mineral = eu.dropna(subset=["mineral"]).drop_duplicates("mineral").set_index("mineral")
     eol = out["mineral"].map(eu_by_mineral["eol_rir_pct"]).astype(float).fillna(0) / 100
     si = out["mineral"].map(eu_by_mineral["substitution_sr"]).astype(float).fillna(1.0)
@@ -503,7 +640,8 @@ def scenario(
     cut_pct: float,
     as_of: pd.Timestamp,
     importer: str = "USA",
-    year: int = 2024,
+    year: int | None = None,
+    bases: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """What-if: ``country`` cuts exports of ``mineral`` by ``cut_pct`` % from ``as_of``.
 
@@ -513,21 +651,25 @@ def scenario(
     in force on ``as_of`` (other than the cutting country): their whole output, not spare
     capacity, so it bounds what could be redirected from above. ``exposed`` lists importers whose
     ranked import sources include the cutting country (only the U.S. has source data here).
+    Shares are those of ``year`` or, by default, of the year of ``as_of`` (:func:`share_year`),
+    on each stage's one basis (:func:`default_bases`); ``share_year`` says which year.
     """
     family = mineral_family(minerals, [mineral])
-    sh = shares(production[production["year"] == year])
-    sh = sh[(sh["year"] == year) & (sh["measure"] == "production") & sh["mineral"].isin(family)]
+    sh = _basis_shares(production[production["mineral"].isin(family)], bases)
+    sh = _rows_of_share_year(sh, pd.Timestamp(as_of).year if year is None else year)
     partners = deal_partners(events, event_types, blocs, pd.Timestamp(as_of), importer) - {country}
     rows = []
     for (m, stage, basis), part in sh.groupby(["mineral", "stage", "basis"]):
         share = float(part.loc[part["country"] == country, "share"].sum())
         offset = float(part.loc[part["country"].isin(partners), "share"].sum())
-        rows.append({"mineral": m, "stage": stage, "basis": basis, "country_share": share,
-                     "supply_lost": share * cut_pct / 100, "offset_upper_bound": min(offset, 100.0)})  # fmt: skip
+        rows.append({"mineral": m, "stage": stage, "basis": basis, "share_year": int(part["year"].iloc[0]),
+                     "country_share": share, "supply_lost": share * cut_pct / 100,
+                     "offset_upper_bound": min(offset, 100.0)})  # fmt: skip
     stages = pd.DataFrame(
         rows,
-        columns=["mineral", "stage", "basis", "country_share", "supply_lost", "offset_upper_bound"],
-    )
+        columns=["mineral", "stage", "basis", "share_year", "country_share", "supply_lost",
+                 "offset_upper_bound"],
+    )  # fmt: skip
     imp = imports[imports["mineral"].isin(family) & (imports["source_country"] == country)]
     exposed = imp[
         ["importer", "mineral", "net_import_reliance_pct", "reliance_qualifier", "source_rank"]

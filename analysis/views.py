@@ -13,14 +13,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from analysis import metrics
+from analysis import metrics, sources
 from analysis.arrays import is_in, names_any, positions, split_lists
 from analysis.filters import Filters, filter_events, mineral_family
 from analysis.labels import labels
 from analysis.package import DataPackage
 from analysis.status import EventIndex, status_grid, status_intervals
-
-LATEST_YEAR = 2024
 
 
 def category_of(pkg: DataPackage) -> pd.Series:
@@ -34,10 +32,45 @@ def event_index(pkg: DataPackage) -> EventIndex:
     return pkg.derived("event_index", lambda: EventIndex(pkg["events"], pkg["event_types"]))
 
 
+def latest_year(pkg: DataPackage) -> int:
+    """The latest production year the package holds (2025 with MCS 2026)."""
+    return pkg.derived("production_latest_year", lambda: int(pkg["production"]["year"].max()))
+
+
 def latest_production(pkg: DataPackage) -> pd.DataFrame:
-    """Production rows of the latest USGS year (the year every page's shares use)."""
-    prod = pkg["production"]
-    return pkg.derived("production_latest", lambda: prod[prod["year"] == LATEST_YEAR])
+    """Production rows of the latest USGS year, on each (mineral, stage)'s default basis."""
+
+    def build() -> pd.DataFrame:
+        prod = pkg["production"]
+        prod = prod[prod["year"] == latest_year(pkg)]
+        return metrics.on_default_basis(prod, bases(pkg))
+
+    return pkg.derived("production_latest", build)
+
+
+def bases(pkg: DataPackage) -> pd.DataFrame:
+    """The production_bases table (empty when the package has none)."""
+    if "production_bases" in pkg.tables:
+        return pkg["production_bases"]
+    return pd.DataFrame(columns=["mineral", "stage", "basis", "label", "is_default", "reason"])
+
+
+def current_imports(pkg: DataPackage) -> pd.DataFrame:
+    """U.S. import reliance rows of the newest USGS edition (older editions are history)."""
+    imp = pkg["import_reliance"]
+    if "edition" not in imp or imp.empty:
+        return imp
+    return pkg.derived("imports_current", lambda: imp[imp["edition"] == imp["edition"].max()])
+
+
+def stage_title(pkg: DataPackage, mineral: str, stage: str, basis: str) -> str:
+    """'Silicon · plant (silicon metal)': the basis is named wherever a stage has several."""
+    name = str(pkg["minerals"].set_index("mineral_id").at[mineral, "name"])
+    multi = len(set(pkg["production"].loc[
+        (pkg["production"]["mineral"] == mineral) & (pkg["production"]["stage"] == stage), "basis"
+    ])) > 1  # fmt: skip
+    label = metrics.basis_label(bases(pkg), mineral, stage, basis)
+    return f"{name} · {stage} ({label})" if multi else f"{name} · {stage}"
 
 
 def produced_minerals(pkg: DataPackage) -> set[str]:
@@ -55,6 +88,7 @@ class Overview:
     latest: pd.DataFrame
     exposure_series: pd.DataFrame
     statuses: pd.DataFrame
+    exposure_source: str = ""
 
 
 def overview(pkg: DataPackage, filters: Filters) -> Overview:
@@ -64,7 +98,8 @@ def overview(pkg: DataPackage, filters: Filters) -> Overview:
     * minerals under control: distinct mineral ids those measures cover;
     * deals in the last 12 months: deals matching the filters announced in the year to ``as_of``;
     * exposure: mean over the filtered minerals (all with production data if none is chosen) of
-      the share of 2024 mine production behind a control in force on ``as_of``.
+      the share of mine production behind a control in force on ``as_of`` (shares of the year
+      ``as_of`` falls in; see :func:`metrics.exposure`).
     """
     as_of = pd.Timestamp(filters.as_of)
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
@@ -96,6 +131,7 @@ def overview(pkg: DataPackage, filters: Filters) -> Overview:
         latest=latest,
         exposure_series=series,
         statuses=statuses,
+        exposure_source=exposure_source(pkg, series),
     )
 
 
@@ -123,23 +159,42 @@ def _exposure_series(
     pkg: DataPackage, minerals: list[str], start: dt.date, end: dt.date, stage: str | None
 ) -> pd.DataFrame:
     dates = metrics.monthly_dates(max(start, dt.date(2009, 1, 1)), end)
-    prod = latest_production(pkg)
+    prod = pkg["production"]
     prod = prod[prod["mineral"].isin(minerals)]
     if prod.empty:
         return pd.DataFrame(
-            columns=["mineral", "stage", "date", "exposure", "exposure_all", "label"]
-        )
+            columns=["mineral", "stage", "basis", "date", "share_year", "exposure", "exposure_all",
+                     "label"]
+        )  # fmt: skip
     ex = metrics.exposure(
-        prod, pkg["events"], pkg["event_types"], pkg["minerals"], dates, LATEST_YEAR,
-        with_controls=False, index=event_index(pkg),
+        prod, pkg["events"], pkg["event_types"], pkg["minerals"], dates, None,
+        with_controls=False, index=event_index(pkg), bases=bases(pkg),
     )  # fmt: skip
     if stage:
         main = ex.groupby("mineral")["stage"].transform(
             lambda s: stage if (s == stage).any() else s.iloc[0]
         )
         ex = ex[ex["stage"] == main]
-    names = pkg["minerals"].set_index("mineral_id")["name"]
-    return ex.assign(label=ex["mineral"].map(names) + " (" + ex["stage"] + ")")
+    titles = {
+        k: stage_title(pkg, *k) for k in ex[["mineral", "stage", "basis"]].drop_duplicates().itertuples(index=False, name=None)
+    }  # fmt: skip
+    keys = list(zip(ex["mineral"], ex["stage"], ex["basis"], strict=True))
+    return ex.assign(label=[titles[k] for k in keys])
+
+
+def exposure_source(pkg: DataPackage, series: pd.DataFrame) -> str:
+    """Source line of an exposure chart: events, and the USGS editions and years of its shares."""
+    if series.empty:
+        return sources.source_line(pkg, "events dataset")
+    prod = pkg["production"]
+    keys = series[["mineral", "stage", "basis", "share_year"]].drop_duplicates()
+    rows = prod.merge(
+        keys.rename(columns={"share_year": "year"}), on=["mineral", "stage", "basis", "year"]
+    )
+    note = sources.share_year_note(series["share_year"], series["date"])
+    return sources.source_line(
+        pkg, f"events dataset (status by date); {sources.edition_label(rows)} ({note})"
+    )
 
 
 @dataclass
@@ -156,13 +211,74 @@ class MineralProfile:
     imports: pd.DataFrame
     governance: pd.DataFrame
     eu: pd.DataFrame = field(default_factory=pd.DataFrame)
+    share_sources: dict[str, str] = field(default_factory=dict)  # chart title -> source line
+    exposure_source: str = ""
+    imports_label: str = ""
+    revisions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def mineral_profile(pkg: DataPackage, mineral: str, filters: Filters) -> MineralProfile:
-    """Everything the mineral page shows for one mineral id (its group members included)."""
+def revisions_shown(pkg: DataPackage, prod: pd.DataFrame) -> pd.DataFrame:
+    """What older USGS editions said about the series in ``prod`` (all years), for readers.
+
+    Columns named for the screen: series, year, country, older edition and its value, the
+    edition and value used, and what changed.
+    """
+    if "production_revisions" not in pkg.tables or prod.empty:
+        return pd.DataFrame()
+    rev = pkg["production_revisions"]
+    keys = prod[["mineral", "stage", "basis"]].drop_duplicates()
+    rev = rev.merge(keys, on=["mineral", "stage", "basis"])
+    if rev.empty:
+        return pd.DataFrame()
+    names = pkg["countries"].set_index("iso3")["name"].to_dict()
+    names.update({"OTHER": "Other countries", "WLD": "World"})
+
+    def shown(q: pd.Series, f: pd.Series) -> pd.Series:
+        text = q.map(lambda v: "" if pd.isna(v) else f"{v:,.10g}")
+        flags = f.map({"W": "withheld", "NA": "not available"})
+        return text.where(text != "", flags.fillna("not listed"))
+
+    return pd.DataFrame(
+        {
+            "Series": [stage_title(pkg, m, st, b) for m, st, b in zip(rev["mineral"], rev["stage"], rev["basis"], strict=True)],
+            "Year": rev["year"].astype(int),
+            "Country": rev["country"].map(names).fillna(rev["country"]),
+            "Unit": rev["unit"],
+            "Older edition": "USGS " + rev["edition"],
+            "Its value": shown(rev["quantity"], rev["flag"]),
+            "Edition used": "USGS " + rev["revised_in"],
+            "Value used": shown(rev["revised_quantity"], rev["revised_flag"]),
+            "Change": rev["change"],
+        }
+    ).sort_values(["Series", "Year", "Country"]).reset_index(drop=True)  # fmt: skip
+
+
+def imports_label(imports: pd.DataFrame) -> str:
+    """'U.S. net import reliance, 2025 (USGS MCS 2026; sources ranked 2021-2024)'."""
+    if imports.empty:
+        return "U.S. net import reliance"
+    first = imports.iloc[0]
+    edition = f"USGS {first['edition']}; " if "edition" in imports else ""
+    return (
+        f"U.S. net import reliance, {int(first['year'])} ({edition}sources ranked "
+        f"{first['sources_period']})"
+    )
+
+
+def mineral_profile(
+    pkg: DataPackage, mineral: str, filters: Filters, chosen: tuple = ()
+) -> MineralProfile:
+    """Everything the mineral page shows for one mineral id (its group members included).
+
+    Shares are those of the latest year held, each (mineral, stage) on its default basis from
+    production_bases unless ``chosen`` holds ``(mineral, stage, basis)`` for it.
+    """
     family = mineral_family(pkg["minerals"], [mineral])
-    prod = latest_production(pkg)
-    prod = prod[prod["mineral"].isin(family) & (prod["measure"] == "production")]
+    year = latest_year(pkg)
+    allprod = pkg["production"]
+    allprod = allprod[allprod["mineral"].isin(family) & (allprod["measure"] == "production")]
+    picks = {(m, st): b for m, st, b in chosen}
+    prod = metrics.on_default_basis(allprod[allprod["year"] == year], bases(pkg), picks)
     conc = (
         metrics.concentration(prod)
         if not prod.empty
@@ -174,13 +290,17 @@ def mineral_profile(pkg: DataPackage, mineral: str, filters: Filters) -> Mineral
         else pd.DataFrame(columns=["mineral", "stage", "basis", "country", "share"])
     )
     per_stage: dict[str, pd.DataFrame] = {}
+    share_sources: dict[str, str] = {}
     if not conc.empty:
-        main = all_shares.groupby(["mineral", "stage", "basis"])["denominator"].max().reset_index()
-        main = main.sort_values("denominator").groupby(["mineral", "stage"]).tail(1)
-        conc = conc.merge(main[["mineral", "stage", "basis"]], on=["mineral", "stage", "basis"])
-        for (m, s, b), part in all_shares.groupby(["mineral", "stage", "basis"]):
-            if ((main["mineral"] == m) & (main["stage"] == s) & (main["basis"] == b)).any():
-                per_stage[labels(pkg).mineral_stage(m, s)] = part
+        conc = conc.assign(
+            title=[stage_title(pkg, m, st, b) for m, st, b in zip(conc["mineral"], conc["stage"], conc["basis"], strict=True)]
+        )  # fmt: skip
+        for (m, st, b), part in all_shares.groupby(["mineral", "stage", "basis"]):
+            rows = prod[(prod["mineral"] == m) & (prod["stage"] == st) & (prod["basis"] == b)]
+            label = sources.edition_label(rows)
+            key = f"{stage_title(pkg, m, st, b)}: share of world production, {year} ({label})"
+            per_stage[key] = part
+            share_sources[key] = sources.supply_source(pkg, rows)
     events = filter_events(
         pkg["events"], pkg["minerals"], pkg["blocs"], replace(filters, minerals=(mineral,))
     )
@@ -188,7 +308,8 @@ def mineral_profile(pkg: DataPackage, mineral: str, filters: Filters) -> Mineral
     series = _exposure_series(
         pkg, sorted(set(prod["mineral"])), filters.start, filters.as_of, stage=None
     )
-    imports = pkg["import_reliance"][pkg["import_reliance"]["mineral"].isin(family)]
+    imports = current_imports(pkg)
+    imports = imports[imports["mineral"].isin(family)]
     dep = (
         metrics.importer_dependency(
             imports,
@@ -204,7 +325,7 @@ def mineral_profile(pkg: DataPackage, mineral: str, filters: Filters) -> Mineral
     )
     gov = (
         metrics.governance_risk(
-            prod,
+            metrics.on_default_basis(allprod, bases(pkg), picks),
             pkg["countries"],
             pkg["events"],
             pkg["event_types"],
@@ -212,6 +333,7 @@ def mineral_profile(pkg: DataPackage, mineral: str, filters: Filters) -> Mineral
             pkg["eu_crm_2023"],
             pd.Timestamp(filters.as_of),
             index=event_index(pkg),
+            bases=bases(pkg),
         )
         if not prod.empty
         else pd.DataFrame()
@@ -222,7 +344,8 @@ def mineral_profile(pkg: DataPackage, mineral: str, filters: Filters) -> Mineral
     return MineralProfile(
         mineral=mineral, name=name, as_of=filters.as_of, stages=conc, shares=per_stage, processing=processing,
         exposure_series=series, events=events[cats != "deal"], deals=events[cats == "deal"], imports=dep,
-        governance=gov, eu=eu,
+        governance=gov, eu=eu, share_sources=share_sources, exposure_source=exposure_source(pkg, series),
+        imports_label=imports_label(dep), revisions=revisions_shown(pkg, prod),
     )  # fmt: skip
 
 
@@ -244,13 +367,13 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
     """Where a country matters as a producer, what it restricts, what restricts it, its deals."""
     as_of = pd.Timestamp(filters.as_of)
     sh = metrics.shares(latest_production(pkg))
-    sh = sh[(sh["year"] == LATEST_YEAR) & (sh["measure"] == "production") & (sh["country"] == iso3)]
+    sh = sh[(sh["measure"] == "production") & (sh["country"] == iso3)]
     names = pkg["minerals"].set_index("mineral_id")["name"]
-    producer = (
-        sh[sh["share"] >= 5]
-        .assign(name=lambda d: d["mineral"].map(names))
-        .sort_values("share", ascending=False)
-    )
+    producer = sh[sh["share"] >= 5].sort_values("share", ascending=False)
+    producer = producer.assign(
+        name=producer["mineral"].map(names),
+        title=[stage_title(pkg, m, st, b) for m, st, b in zip(producer["mineral"], producer["stage"], producer["basis"], strict=True)],
+    )  # fmt: skip
     # The sidebar's minerals, event types and announced range apply; the country is the page's.
     ev = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], replace(filters, countries=()))
     ev = ev[ev["announced"] <= as_of]
@@ -288,7 +411,8 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
         if iso3 in set(pkg["countries"]["iso3"])
         else None
     )
-    imports = pkg["import_reliance"][pkg["import_reliance"]["importer"] == iso3]
+    imports = current_imports(pkg)
+    imports = imports[imports["importer"] == iso3]
     name = (
         str(centroids.at[iso3, "name"])
         if iso3 in centroids.index
@@ -307,25 +431,45 @@ class MapData:
     hubs: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per plurilateral signing
 
 
-def map_data(pkg: DataPackage, filters: Filters, measure: str, mineral: str, stage: str) -> MapData:
+def map_data(
+    pkg: DataPackage,
+    filters: Filters,
+    measure: str,
+    mineral: str,
+    stage: str,
+    basis: str | None = None,
+) -> MapData:
     """Values per country for the map's colour and deal arcs between partners.
 
     ``measure``: ``controls`` (number of export controls in force on ``as_of`` imposed by the
     country, among those matching the filters), ``share`` (production share of ``mineral`` at
-    ``stage`` in 2024), or ``governance`` (WGI scaled 0..10, 10 weakest).
+    ``stage`` in the latest year, on ``basis`` or the stage's default basis), or ``governance``
+    (WGI scaled 0..10, 10 weakest).
     """
     as_of = pd.Timestamp(filters.as_of)
     countries = pkg["countries"][["iso3", "name", "lat", "lon", "wgi_scaled"]].copy()
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
     cats = category_of(pkg).reindex(events.index)
     if measure == "share":
-        sh = metrics.shares(latest_production(pkg))
-        sh = sh[(sh["mineral"] == mineral) & (sh["stage"] == stage) & (sh["year"] == LATEST_YEAR)]
-        main = sh.groupby("basis")["denominator"].max()
-        sh = sh[sh["basis"] == main.idxmax()] if len(main) else sh
+        prod = pkg["production"]
+        prod = prod[
+            (prod["mineral"] == mineral)
+            & (prod["stage"] == stage)
+            & (prod["year"] == latest_year(pkg))
+        ]
+        picks = {(mineral, stage): basis} if basis else {}
+        prod = metrics.on_default_basis(prod, bases(pkg), picks)
+        prod = prod[prod["measure"] == "production"]
+        sh = metrics.shares(prod)
         values = sh.set_index("country")["share"]
+        title = (
+            stage_title(pkg, mineral, stage, str(prod["basis"].iloc[0]))
+            if len(prod)
+            else f"{pkg['minerals'].set_index('mineral_id')['name'].get(mineral, 'mineral')} · {stage}"
+        )
         legend = (
-            f"Share of world {stage} production of {labels(pkg).mineral(mineral).lower()}, 2024 (%)"
+            f"Share of world production, {title}, {latest_year(pkg)} (%), "
+            f"{sources.edition_label(prod)}"
         )
     elif measure == "governance":
         values = countries.set_index("iso3")["wgi_scaled"]
@@ -369,8 +513,8 @@ def scenario_view(
 ) -> dict[str, pd.DataFrame]:
     """The what-if tables for the scenario page and briefing (see :func:`metrics.scenario`)."""
     out = metrics.scenario(
-        latest_production(pkg), pkg["import_reliance"], pkg["events"], pkg["event_types"], pkg["blocs"],
-        pkg["minerals"], country, mineral, cut, pd.Timestamp(as_of),
+        pkg["production"], current_imports(pkg), pkg["events"], pkg["event_types"], pkg["blocs"],
+        pkg["minerals"], country, mineral, cut, pd.Timestamp(as_of), bases=bases(pkg),
     )  # fmt: skip
     lab = labels(pkg)
     stages = out["stages"]
@@ -380,6 +524,14 @@ def scenario_view(
         ]
     )
     return out
+
+
+def scenario_rows(pkg: DataPackage, stages: pd.DataFrame) -> pd.DataFrame:
+    """The production rows behind a scenario's stages (for its edition and year label)."""
+    keys = stages[["mineral", "stage", "basis", "share_year"]].rename(
+        columns={"share_year": "year"}
+    )
+    return pkg["production"].merge(keys, on=["mineral", "stage", "basis", "year"])
 
 
 def measure_history(pkg: DataPackage, event_ids: list[str], until: dt.date) -> pd.DataFrame:

@@ -10,6 +10,8 @@ from analysis import maps
 from analysis.briefing import country_briefing
 from analysis.figures import shares_figure
 from analysis.labels import labels
+from analysis.sources import edition_label, supply_source
+from analysis.views import latest_production, latest_year
 from app_pages.shared import (
     CHART_CONFIG,
     CompactDeck,
@@ -69,13 +71,13 @@ d.metric("Governance (WGI, 10 = weakest)", governance)
 
 if data.producer.empty:
     st.info(
-        f"{data.name} has no mineral with 5% or more of world production in USGS MCS 2025.",
+        f"{data.name} has no mineral with 5% or more of world production in {edition_label(latest_production(pkg))}.",
         icon=":material/info:",
     )
 else:
-    frame = data.producer.assign(country=[lab.mineral_stage(m, s) for m, s in zip(data.producer["mineral"], data.producer["stage"], strict=True)])  # fmt: skip
-    fig = shares_figure(frame[["country", "share"]], {}, f"{data.name}: share of world production by mineral, 2024",
-                        lab.source("production"), top=15)  # fmt: skip
+    frame = data.producer.assign(country=data.producer["title"])
+    fig = shares_figure(frame[["country", "share"]], {}, f"{data.name}: share of world production by mineral, {latest_year(pkg)} ({edition_label(latest_production(pkg))})",
+                        supply_source(pkg, latest_production(pkg)), top=15)  # fmt: skip
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 left, right = st.columns(2)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.shared import ATTRIBUTION, footer, load, show_table, sidebar_filters, view
+from analysis.sources import attribution
+from app_pages.shared import footer, load, show_table, sidebar_filters, view
 
 pkg = load()
 filters = sidebar_filters(pkg)
@@ -61,7 +62,7 @@ for res in pkg.descriptor["resources"]:
     st.markdown(
         f"- **{res['path']}** — {res.get('title', '')}. Licence: {lic}. Sources: {srcs or 'row by row'}."
     )
-st.caption(ATTRIBUTION)
+st.caption(attribution(pkg))
 
 st.subheader("Methodology")
 st.markdown(

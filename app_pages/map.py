@@ -45,7 +45,17 @@ with c2:
 stages = sorted(prod.loc[prod["mineral"] == mineral, "stage"].unique())
 with c3:
     stage = url_choice("stage", stages, stages[0], "Stage")
-data = view("map_data", pkg, filters, measure, mineral, stage)
+here = pkg["production_bases"]
+here = here[(here["mineral"] == mineral) & (here["stage"] == stage)]
+basis = None
+if len(here) > 1 and measure == "share":  # several bases: an explicit choice, default listed
+    shown = dict(zip(here["basis"], here["label"], strict=True))
+    default_basis = str(here.loc[here["is_default"].astype(bool), "basis"].iloc[0])
+    with c3:
+        basis = url_choice(
+            "basis", list(here["basis"]), default_basis, "Basis", format_func=shown.get
+        )
+data = view("map_data", pkg, filters, measure, mineral, stage, basis)
 
 st.title(f"Map of export controls and deals as of {filters.as_of:%d %B %Y}")
 st.caption(

@@ -36,12 +36,32 @@ default = (
 mineral = url_choice(
     "focus", sorted(with_data, key=labels.get), default, "Mineral", format_func=labels.get
 )
-data = view("mineral_profile", pkg, mineral, filters)
+family_prod = pkg["production"][pkg["production"]["mineral"] == mineral]
+chosen = []
+for stage_name in sorted(family_prod["stage"].unique()):
+    here = pkg["production_bases"][
+        (pkg["production_bases"]["mineral"] == mineral)
+        & (pkg["production_bases"]["stage"] == stage_name)
+    ]
+    if len(here) > 1:  # several bases: an explicit choice, defaulting to the listed one
+        options = list(here["basis"])
+        shown = dict(zip(here["basis"], here["label"], strict=True))
+        default_basis = str(here.loc[here["is_default"].astype(bool), "basis"].iloc[0])
+        picked = url_choice(
+            f"basis_{stage_name}",
+            options,
+            default_basis,
+            f"Basis ({stage_name})",
+            format_func=shown.get,
+        )
+        chosen.append((mineral, stage_name, picked))
+data = view("mineral_profile", pkg, mineral, filters, tuple(chosen))
 country_names = names(pkg)
 
 st.title(f"{data.name}: supply, controls and dependency as of {filters.as_of:%d %B %Y}")
 st.caption(
-    "Production shares are USGS MCS 2025 estimates for 2024; processing shares are cited row by row."
+    f"Production shares: {'; '.join(sorted(set(data.share_sources.values()))) or 'none'} "
+    "Processing shares are cited row by row."
 )
 
 if data.stages.empty:
@@ -52,13 +72,20 @@ if data.stages.empty:
 else:
     cols = st.columns(min(len(data.stages), 3))
     for col, row in zip(cols * 3, data.stages.itertuples(), strict=False):
-        col.metric(f"{lab.mineral_stage(row.mineral, row.stage)}: top producer {lab.country(row.top1_country)}", f"{row.top1:.1f}%",
+        col.metric(f"{row.title}: top producer {lab.country(row.top1_country)}", f"{row.top1:.1f}%",
                    help=f"HHI {row.hhi:,.0f} (0 to 10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}.")  # fmt: skip
     chart_cols = st.columns(2) if len(data.shares) > 1 else [st.container()]
-    for i, (stage, shares) in enumerate(data.shares.items()):
-        fig = shares_figure(shares, country_names, f"{stage}: share of world production, 2024",
-                            lab.source("production"))  # fmt: skip
+    for i, (title, shares) in enumerate(data.shares.items()):
+        fig = shares_figure(shares, country_names, title, data.share_sources[title])
         chart_cols[i % len(chart_cols)].plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+
+if not data.revisions.empty:
+    with st.expander(f"Figures a later USGS edition revised ({len(data.revisions)})"):
+        st.dataframe(data.revisions, hide_index=True, width="stretch")
+        st.caption(
+            "Each year is taken from the newest USGS Mineral Commodity Summaries edition reporting it; "
+            "what an older edition said differently is listed here."
+        )
 
 if not data.processing.empty:
     st.subheader("Processing and refining shares (cited per row)")
@@ -68,7 +95,7 @@ if not data.exposure_series.empty:
     fig = exposure_figure(
         data.exposure_series, data.events[["announced", "title", "event_type", "event_id"]],
         f"{data.name}: world production behind an export control in force, to {filters.as_of:%d %b %Y}",
-        lab.source("exposure"),
+        data.exposure_source,
     )  # fmt: skip
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
@@ -81,7 +108,7 @@ with left:
         first = data.imports.iloc[0]
         q = first["reliance_qualifier"] if isinstance(first["reliance_qualifier"], str) else ""
         st.metric(
-            "U.S. net import reliance, 2024",
+            data.imports_label,
             "net exporter" if q == "E" else f"{q}{first['net_import_reliance_pct']:.0f}%",
         )
         show_table(pkg, data.imports, ["source_rank", "source_country", "controlled", "partner"])
@@ -97,6 +124,8 @@ with right:
             [
                 "mineral",
                 "stage",
+                "basis",
+                "share_year",
                 "hhi_wgi",
                 "hhi_wgi_t",
                 "supply_risk",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.figures import exposure_figure
-from analysis.labels import labels
 from app_pages.shared import (
     CHART_CONFIG,
     empty_explanation,
@@ -44,7 +43,7 @@ c.metric(
 d.metric(
     "World mine supply behind a control",
     "n/a" if data.exposure_now is None else f"{data.exposure_now:.0f}%",
-    help="Mean over the chosen minerals (or eight headline minerals) of the share of 2024 world production from countries with a control in force.",
+    help="Mean over the chosen minerals (or eight headline minerals) of the share of world production (USGS figures for the as-of year, or the latest year held) from countries with a control in force.",
 )
 
 if data.exposure_series.empty:
@@ -54,7 +53,7 @@ else:
         data.exposure_series,
         data.latest.iloc[0:0],
         f"Share of world supply behind an export control in force, to {filters.as_of:%d %b %Y}",
-        labels(pkg).source("exposure"),
+        data.exposure_source,
     )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 

@@ -8,9 +8,9 @@ import streamlit as st
 
 from analysis.briefing import scenario_briefing
 from analysis.figures import scenario_figure
-from analysis.labels import labels as display_labels
 from analysis.metrics import SCENARIO_ASSUMPTIONS
-from analysis.views import produced_minerals
+from analysis.sources import edition_label, supply_source
+from analysis.views import produced_minerals, scenario_rows, stage_title
 from app_pages.shared import (
     CHART_CONFIG,
     briefing_buttons,
@@ -60,19 +60,20 @@ st.info(SCENARIO_ASSUMPTIONS, icon=":material/rule:")
 stages = result["stages"]
 if stages.empty or stages["country_share"].sum() == 0:
     st.info(
-        f"{country_names.get(country, country)} has no recorded 2024 production of {labels[mineral].lower()}.",
+        f"{country_names.get(country, country)} has no recorded production of {labels[mineral].lower()} in the USGS data for {filters.as_of:%Y} (or the latest year before it).",
         icon=":material/info:",
     )
 else:
     cols = st.columns(len(stages))
     for col, row in zip(cols, stages.itertuples(), strict=True):
         col.metric(
-            f"{row.stage}: world supply lost",
+            f"{stage_title(pkg, row.mineral, row.stage, row.basis)}, {row.share_year}: world supply lost",
             f"{row.supply_lost:.1f}%",
             help=f"Deal partners produce at most {row.offset_upper_bound:.1f}% of world output at this stage.",
         )
-    fig = scenario_figure(stages, f"Supply lost vs deal partners' output, as of {filters.as_of:%d %b %Y}",
-                          display_labels(pkg).source("scenario"))  # fmt: skip
+    used = scenario_rows(pkg, stages)
+    fig = scenario_figure(stages, f"Supply lost vs deal partners' output, {edition_label(used)}, as of {filters.as_of:%d %b %Y}",
+                          supply_source(pkg, used, "deals in force from the events dataset"))  # fmt: skip
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
     left, right = st.columns(2)
     with left:

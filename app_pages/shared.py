@@ -8,15 +8,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from analysis import sources
 from analysis.filters import PARAMS, Choices, Filters, parse_query, to_query
 from analysis.package import DataPackage, DataPackageError, data_dir, load_package
 
-ATTRIBUTION = (
-    "Sources: events as cited row by row (official releases and wire services); production and U.S. "
-    "import reliance: USGS Mineral Commodity Summaries 2025 (public domain); governance: World Bank "
-    "WGI 2024 update (CC BY 4.0); shapes: Natural Earth (public domain); centroids: 360info and "
-    "geoBoundaries (CC BY 4.0); EU criticality: European Commission 2023. Curated tables CC BY 4.0."
-)
 _WIDGETS = {
     "country": "f_country",
     "mineral": "f_mineral",
@@ -177,7 +172,7 @@ def footer(pkg: DataPackage) -> None:
     """Source and licence line shown under every page."""
     exit_presentation()
     st.divider()
-    st.caption(f"Dataset version {pkg.version}. {ATTRIBUTION}")
+    st.caption(f"Dataset version {pkg.version}. {sources.attribution(pkg)}")
 
 
 def empty_explanation(filters: Filters) -> None:
@@ -264,7 +259,8 @@ def names(pkg: DataPackage) -> dict[str, str]:
 
 
 def source_line(pkg: DataPackage, what: str) -> str:
-    return f"Source: {what}. Dataset v{pkg.version}."
+    """The line under a chart (built in :mod:`analysis.sources`, shared with briefings)."""
+    return sources.source_line(pkg, what)
 
 
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}

@@ -67,15 +67,18 @@ def _page_metrics(pkg) -> dict[str, tuple[str, Callable[[], object]]]:
     ix, latest = views.event_index(pkg), views.latest_production(pkg)
     ree = sorted(mineral_family(mins, ["rare_earths"]) & views.produced_minerals(pkg))
     ree_prod = latest[latest["mineral"].isin(ree) & (latest["measure"] == "production")]
-    focus = latest[latest["mineral"].isin(views.FOCUS_DEFAULT)]
+    prod = pkg["production"]
+    focus = prod[
+        prod["mineral"].isin(views.FOCUS_DEFAULT)
+    ]  # every year: shares of each date's year
     as_of = pd.Timestamp(AS_OF)
     months = metrics.monthly_dates(dt.date(2009, 1, 1), AS_OF)
     return {
         "filter events (all pages)": ("all", lambda: filter_events(ev, mins, pkg["blocs"], FILTERS)),
         "status on one date": ("overview, country, map, data", lambda: status_grid(ev, types, [as_of], ix)),
         "status spans": ("timeline", lambda: status_intervals(ev, types, as_of, ix)),
-        "exposure, monthly 2009-2025": ("overview, mineral", lambda: metrics.exposure(focus, ev, types, mins, months, with_controls=False, index=ix)),
-        "exposure on one date, every mineral": ("CLI, briefings", lambda: metrics.exposure(latest, ev, types, mins, [as_of], index=ix)),
+        "exposure, monthly 2009-2025": ("overview, mineral", lambda: metrics.exposure(focus, ev, types, mins, months, with_controls=False, index=ix, bases=views.bases(pkg))),
+        "exposure on one date, every mineral": ("CLI, briefings", lambda: metrics.exposure(prod, ev, types, mins, [as_of], index=ix, bases=views.bases(pkg))),
         "concentration, one mineral group": ("mineral", lambda: metrics.concentration(ree_prod)),
         "shares, every mineral, one year": ("country, map", lambda: metrics.shares(latest)),
         "governance risk": ("mineral", lambda: metrics.governance_risk(ree_prod, pkg["countries"], ev, types, mins, pkg["eu_crm_2023"], as_of, index=ix)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-REFERENCE = ROOT.parent / "shared" / "reference"
+# ../shared/reference next to the checkout (CI); MINERALS_REFERENCE points elsewhere (worktrees).
+REFERENCE = Path(os.environ.get("MINERALS_REFERENCE", ROOT.parent / "shared" / "reference"))
 
 
 @pytest.fixture

@@ -69,7 +69,9 @@ def test_countries_do_not_exceed_the_world_total_beyond_rounding(pkg) -> None:
 
     USGS rounds world totals to two or three significant figures, so the sum may exceed the
     total by up to 5 %. The one row that broke this in the release (kaolin world total 2024,
-    4,400 for 44,240 listed) is marked NA in data/corrections.yaml.
+    4,400 for 44,240 listed) is marked NA in data/corrections.yaml. One older edition exceeds
+    it as published: MCS 2024 zeolites 2022, 946,407 t listed against a rounded 900,000 t
+    (5.2 %); shares then use the listed sum, as `metrics.shares` says.
     """
     prod = pkg["production"]
     key = ["mineral", "stage", "measure", "basis", "year"]
@@ -78,21 +80,24 @@ def test_countries_do_not_exceed_the_world_total_beyond_rounding(pkg) -> None:
     both = pd.concat({"parts": parts, "world": world}, axis=1).dropna()
     both = both[both["world"] > 0]
     over = both[both["parts"] > both["world"] * 1.05]
+    over = over.drop(("zeolites", "mine", "production", "mine production", 2022), errors="ignore")
     assert over.empty, f"country sums exceed the world total by more than 5%:\n{over}"
 
 
 def test_shares_match_usgs_reference_values(pkg) -> None:
     prod = pkg["production"].set_index(["mineral", "stage", "year", "country"])["quantity"]
+    """MCS 2026: rare earths 2025, China 270,000 of 390,000 t; gallium 2024 (revised), China
+    98.9 % of the world total."""
     ree = (
-        prod.loc[("rare_earths", "mine", 2024, "CHN")]
-        / prod.loc[("rare_earths", "mine", 2024, "WLD")]
+        prod.loc[("rare_earths", "mine", 2025, "CHN")]
+        / prod.loc[("rare_earths", "mine", 2025, "WLD")]
     )
     ga = (
         prod.loc[("gallium", "refinery", 2024, "CHN")]
         / prod.loc[("gallium", "refinery", 2024, "WLD")]
     )
     assert round(ree * 100, 1) == 69.2
-    assert round(ga * 100, 1) == 98.7
+    assert round(ga * 100, 1) == 98.9
 
 
 def test_shapes_are_small_and_keyed_by_iso3(pkg) -> None:

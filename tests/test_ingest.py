@@ -1,10 +1,11 @@
-"""The ingest turns the release (defects and all) into clean tables, reproducibly and atomically."""
+"""The ingest turns the releases (defects and all) into clean tables, reproducibly and atomically."""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,13 +13,15 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
-from analysis.ingest.usgs import build_import_reliance, build_production
+from analysis.ingest.corrections import UnmatchedCorrection
+from analysis.ingest.editions import build_supply
+from analysis.ingest.usgs import IngestError, build_import_history, build_production
 from tests.conftest import DATA, REFERENCE, ROOT
 
-FIXTURE = Path(__file__).parent / "fixtures" / "usgs_world_data_defects.csv"
-WORLD = REFERENCE / "usgs_mcs2025" / "world_data" / "MCS2025_World_Data.csv"
-FIG2 = REFERENCE / "usgs_mcs2025" / "industry_trends" / "MCS2025_Fig2_Net_Import_Reliance.csv"
+FIXTURE = Path(__file__).parent / "fixtures" / "usgs"
+FIXTURE_WORLD = FIXTURE / "reference" / "usgs_mcs2025" / "world_data" / "MCS2025_World_Data.csv"
 needs_reference = pytest.mark.skipif(
     not REFERENCE.exists(), reason="../shared/reference is not on this machine"
 )
@@ -28,53 +31,121 @@ def rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_fixture_defects_are_handled() -> None:
-    text, log = build_production(FIXTURE, DATA)
-    out = rows(text)
-    keyed = {(r["mineral"], r["stage"], r["year"], r["country"]): r for r in out}
-    # 'Gemanium' typo corrected, W codes become a flag with no quantity.
-    ge = keyed[("germanium", "refinery", "2023", "CHN")]
-    assert ge["quantity"] == "" and ge["flag"] == "W"
-    # BOM, trailing spaces and the 'PROD_EST_ 2024' header do not leak into values.
-    assert keyed[("rare_earths", "mine", "2024", "USA")]["quantity"] == "45000"
-    assert keyed[("rare_earths", "mine", "2024", "MMR")]["quantity"] == "31000"  # Burma -> MMR
-    assert keyed[("rare_earths", "mine", "2024", "WLD")]["quantity"] == "390000"
-    assert keyed[("rare_earths", "mine", "2024", "OTHER")]["quantity"] == "1100"
-    assert keyed[("rare_earths", "mine", "2023", "CAN")]["flag"] == "NA"
-    # 'Congo (Kinshasa)' is the DRC, not the Republic of the Congo.
-    assert keyed[("cobalt", "mine", "2023", "COD")]["quantity"] == "175000"
-    assert not [r for r in out if r["country"] == "COG"]
-    # 'W for 23-24' in the notes marks both blank years as withheld.
-    assert keyed[("cobalt", "mine", "2024", "RUS")]["flag"] == "W"
-    # Gallium primary production is the refinery stage; the commodity had trailing spaces.
-    assert keyed[("gallium", "refinery", "2024", "CHN")]["quantity"] == "750000"
-    assert (
-        keyed[("chromium", "mine", "2024", "KAZ")]["basis"]
-        == "gross weight, marketable chromite ore"
+def keyed(text: str) -> dict[tuple[str, str, str], dict[str, str]]:
+    return {(r["mineral"], r["year"], r["country"]): r for r in rows(text)}
+
+
+@pytest.fixture(scope="module")
+def fixture_supply():
+    return build_supply(FIXTURE / "reference", FIXTURE / "data")
+
+
+def test_fixture_reproduces_the_expected_tables_byte_for_byte(fixture_supply) -> None:
+    expected = FIXTURE / "expected"
+    assert fixture_supply.production == (expected / "production.csv").read_text("utf-8")
+    assert fixture_supply.revisions == (expected / "production_revisions.csv").read_text("utf-8")
+    assert build_import_history(FIXTURE / "reference", FIXTURE / "data") == (
+        expected / "import_reliance.csv"
+    ).read_text("utf-8")
+
+
+def test_fixture_quirks_are_handled(fixture_supply) -> None:
+    out = keyed(fixture_supply.production)
+    # MCS 2025 defects: 'Gemanium', W codes, BOM, 'PROD_EST_ 2024', Burma, Congo (Kinshasa).
+    assert out[("germanium", "2023", "CHN")]["flag"] == "W"
+    assert out[("rare_earths", "2023", "MMR")]["quantity"] == "43000"
+    assert out[("cobalt", "2023", "COD")]["quantity"] == "175000"
+    # MCS 2022: 'Other countries6' (fused footnote digit); column 'Prod_t_Est_2021'.
+    assert out[("cobalt", "2020", "OTHER")]["notes"] == ""
+    # MCS 2023: the duplicated Congo row is kept once; trailing empty columns are ignored.
+    assert out[("cobalt", "2021", "COD")]["quantity"] == "119000"
+    # MCS 2024: Type column named after its type; 'e8,800' and 'Russiae' are estimates.
+    russia = out[("cobalt", "2022", "RUS")]
+    assert russia["quantity"] == "8800" and russia["estimated"] == "true"
+    # MCS 2026 (cp1252, CRLF): thousands separators, em dash (no row), v1.1 footnote removed.
+    assert out[("rare_earths", "2024", "CHN")]["notes"] == ""
+    assert ("rare_earths", "2024", "CAN") not in out
+    assert out[("rare_earths", "2025", "CHN")]["edition"] == "MCS 2026"
+    # The newest edition reporting a series-year wins; the older value is a revision.
+    revised = {(r["year"], r["country"], r["edition"]): r for r in rows(fixture_supply.revisions)}
+    congo = revised[("2023", "COD", "MCS 2024")]
+    assert (congo["quantity"], congo["revised_in"], congo["revised_quantity"]) == (
+        "170000",
+        "MCS 2025",
+        "175000",
     )
-    # The 'United States and Canada' aggregate is dropped, with its reason in the log.
-    assert not [r for r in out if r["mineral"] == "abrasives"]
+
+
+def test_fixture_ingest_is_byte_identical_when_run_twice(fixture_supply) -> None:
+    again = build_supply(FIXTURE / "reference", FIXTURE / "data")
+    assert (again.production, again.revisions) == (
+        fixture_supply.production,
+        fixture_supply.revisions,
+    )
+
+
+def _fixture_with(tmp_path: Path, edit) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE / "data", data)
+    corr = yaml.safe_load((data / "corrections.yaml").read_text("utf-8"))
+    edit(corr)
+    (data / "corrections.yaml").write_text(yaml.safe_dump(corr, allow_unicode=True), "utf-8")
+    return data
+
+
+def test_a_correction_that_matches_nothing_fails_the_ingest(tmp_path: Path) -> None:
+    def stale(corr: dict) -> None:
+        corr["usgs_editions"]["world_files"]["rows"].append(
+            {
+                "edition": "MCS 2023",
+                "where": {"country": "Atlantis9"},
+                "set": {"country": "Atlantis"},
+                "reason": "stale",
+            }
+        )
+
+    with pytest.raises(UnmatchedCorrection, match="Atlantis9"):
+        build_supply(FIXTURE / "reference", _fixture_with(tmp_path, stale))
+
+
+def test_a_version_history_correction_that_matches_nothing_fails(tmp_path: Path) -> None:
+    def stale(corr: dict) -> None:
+        corr["usgs_editions"]["mcs2026"]["version_history"][1]["where"]["Value"] = "22,000,000"
+
+    with pytest.raises(UnmatchedCorrection, match="22,000,000"):
+        build_supply(FIXTURE / "reference", _fixture_with(tmp_path, stale))
+
+
+def test_an_unused_series_rule_or_missing_doi_slip_fails(tmp_path: Path) -> None:
+    def stale(corr: dict) -> None:
+        corr["usgs_editions"]["doi_slips"][0]["metadata_cites"] = "10.5066/NOPE"
+
+    with pytest.raises(IngestError, match="NOPE"):
+        build_supply(FIXTURE / "reference", _fixture_with(tmp_path, stale))
+
+
+def test_mcs2025_part_alone_still_builds() -> None:
+    text, log = build_production(FIXTURE_WORLD, FIXTURE / "data")
+    assert not [r for r in rows(text) if r["mineral"] == "abrasives"]
     assert any(a.action == "drop" and "Aggregate" in a.reason for a in log)
-    assert {r["source"] for r in out} == {
-        "USGS MCS 2025 data release (doi:10.5066/P13XCP3R), MCS2025_World_Data.csv"
-    }
-
-
-def test_ingest_is_byte_identical_when_run_twice() -> None:
-    assert build_production(FIXTURE, DATA)[0] == build_production(FIXTURE, DATA)[0]
 
 
 @needs_reference
-def test_reference_release_reproduces_committed_production() -> None:
-    text, _ = build_production(WORLD, DATA)
-    assert text == (DATA / "production.csv").read_text(encoding="utf-8")
-
-
-@needs_reference
-def test_reference_release_reproduces_committed_import_reliance() -> None:
-    assert build_import_reliance(FIG2, DATA) == (DATA / "import_reliance.csv").read_text(
-        encoding="utf-8"
-    )
+def test_reference_releases_reproduce_the_committed_tables_in_a_fresh_process(
+    tmp_path: Path,
+) -> None:
+    """Run the real command in a new interpreter on a copy of data/: same bytes as committed."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    for name in ("production.csv", "production_revisions.csv", "import_reliance.csv"):
+        (data / name).unlink()
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis", "ingest-usgs", str(REFERENCE), "--data-dir", str(data)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    for name in ("production.csv", "production_revisions.csv", "import_reliance.csv"):
+        assert (data / name).read_bytes() == (DATA / name).read_bytes(), name
 
 
 @needs_reference
@@ -90,12 +161,12 @@ def test_interrupted_ingest_leaves_the_old_table_intact(data_copy: Path) -> None
         "    return orig(fd)\n"
         "io_mod.os.fsync = slow_fsync\n"
         "from analysis.cli import main\n"
-        f"main(['ingest-usgs', {str(WORLD)!r}, '--data-dir', 'data'])\n"
+        f"main(['ingest-usgs', {str(REFERENCE)!r}, '--data-dir', 'data'])\n"
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", slow], cwd=os.getcwd(), env={**os.environ, "PYTHONPATH": str(ROOT)}
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list(data_copy.glob(".production.csv.*.tmp")):
         time.sleep(0.05)
     assert list(data_copy.glob(".production.csv.*.tmp")), (

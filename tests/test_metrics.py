@@ -24,22 +24,39 @@ def pkg():
 
 
 def test_rare_earth_reference_values(pkg) -> None:
-    summary, _ = metrics.concentration_for(pkg["production"], "rare_earths", "mine", 2024)
+    """MCS 2026, 2025: China 270,000 of a rounded world 390,000 t REO (recomputed from the CSV
+    in tests/test_supply_reference.py)."""
+    summary, _ = metrics.concentration_for(pkg["production"], "rare_earths", "mine", 2025)
     assert round(float(summary["top1"]), 1) == 69.2
-    assert abs(float(summary["hhi"]) - 5024) < 1
-    assert summary["top1_country"] == "CHN"
+    assert abs(float(summary["hhi"]) - 5054.4) < 1
+    assert summary["top1_country"] == "CHN" and summary["edition"] == "MCS 2026"
 
 
 def test_gallium_reference_value(pkg) -> None:
+    """MCS 2026 revises 2024: China 98.9 % of primary gallium (MCS 2025 had 98.7 %)."""
     summary, _ = metrics.concentration_for(pkg["production"], "gallium", "refinery", 2024)
-    assert round(float(summary["top1"]), 2) == 98.68
+    assert round(float(summary["top1"]), 2) == 98.94
+
+
+def test_silicon_defaults_to_silicon_metal_and_names_it(pkg) -> None:
+    bases = pkg["production_bases"]
+    metal, _ = metrics.concentration_for(pkg["production"], "silicon", "plant", 2025, bases=bases)
+    ferro, _ = metrics.concentration_for(
+        pkg["production"], "silicon", "plant", 2025, "ferrosilicon, silicon content", bases
+    )
+    assert metal["basis"] == "silicon metal" and metal["multi_basis"]
+    assert ferro["basis_label"] == "ferrosilicon (silicon content)"
+    assert metal["top1"] != ferro["top1"]
+    with pytest.raises(metrics.BasisError):
+        metrics.concentration_for(pkg["production"], "silicon", "plant", 2025)
 
 
 def test_exposure_moves_with_the_measures(pkg) -> None:
     dates = pd.to_datetime(["2023-07-15", "2023-08-15"])
     ex = metrics.exposure(
-        pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"], dates
-    )
+        pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"], dates,
+        bases=pkg["production_bases"],
+    )  # fmt: skip
     ga = ex[(ex["mineral"] == "gallium") & (ex["stage"] == "refinery")].set_index("date")[
         "exposure"
     ]
@@ -56,12 +73,14 @@ def test_governance_trade_parameter_follows_suspension(pkg) -> None:
         pkg["minerals"],
         pkg["eu_crm_2023"],
     )
-    before = metrics.governance_risk(*args, pd.Timestamp("2023-07-01")).set_index(
+    bases = pkg["production_bases"]
+    before = metrics.governance_risk(*args, pd.Timestamp("2023-07-01"), bases=bases).set_index(
         ["mineral", "stage"]
     )
-    after = metrics.governance_risk(*args, pd.Timestamp("2023-09-01")).set_index(
+    after = metrics.governance_risk(*args, pd.Timestamp("2023-09-01"), bases=bases).set_index(
         ["mineral", "stage"]
     )
+    assert before.at[("gallium", "refinery"), "share_year"] == 2023
     key = ("gallium", "refinery")
     assert after.at[key, "hhi_wgi_t"] > before.at[key, "hhi_wgi_t"]
     assert before.at[key, "hhi_wgi_t"] == pytest.approx(before.at[key, "hhi_wgi"])
@@ -69,7 +88,8 @@ def test_governance_trade_parameter_follows_suspension(pkg) -> None:
 
 def test_scenario_china_gallium(pkg) -> None:
     res = metrics.scenario(pkg["production"], pkg["import_reliance"], pkg["events"], pkg["event_types"],
-                           pkg["blocs"], pkg["minerals"], "CHN", "gallium", 50, pd.Timestamp("2025-12-31"))  # fmt: skip
+                           pkg["blocs"], pkg["minerals"], "CHN", "gallium", 50, pd.Timestamp("2025-12-31"),
+                           bases=pkg["production_bases"])  # fmt: skip
     stage = res["stages"].set_index("stage").loc["refinery"]
     assert stage["supply_lost"] == pytest.approx(stage["country_share"] / 2)
     assert "USA" in set(res["exposed"]["importer"])
@@ -135,7 +155,8 @@ def test_cli_concentration_json() -> None:
     )
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    assert doc["shares"]["CHN"] == 98.68 and doc["top1_share"] == 98.68
+    assert doc["shares"]["CHN"] == 98.94 and doc["top1_share"] == 98.94
+    assert doc["edition"] == "MCS 2026" and doc["source"] == "USGS MCS 2026, 2024 data"
     assert set(doc) >= {"mineral", "stage", "year", "hhi", "top1_share", "top3_share", "shares"}
 
 
@@ -160,7 +181,7 @@ def test_cli_csv_works_where_json_does() -> None:
         ),
         (
             ["concentration", "--mineral", "gallium", "--stage", "refinery", "--year", "1999"],
-            "valid choices: 2023, 2024",
+            "valid choices: 2020, 2021, 2022, 2023, 2024, 2025",
         ),
         (
             ["scenario", "--country", "XXA", "--mineral", "gallium", "--cut", "10"],
@@ -199,10 +220,11 @@ def test_monthly_exposure_from_intervals_equals_the_date_grid(pkg) -> None:
         pd.Timestamp("2009-01-01").date(), pd.Timestamp("2026-11-28").date()
     )
     args = (pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"], dates)
-    grid = metrics.exposure(*args, with_controls=True)[
+    bases = pkg["production_bases"]
+    grid = metrics.exposure(*args, with_controls=True, bases=bases)[
         ["mineral", "stage", "date", "exposure", "exposure_all"]
     ]
-    fast = metrics.exposure(*args, with_controls=False)
+    fast = metrics.exposure(*args, with_controls=False, bases=bases)
     both = grid.merge(fast, on=["mineral", "stage", "date"], suffixes=("_grid", "_fast"))
     assert len(both) == len(grid) == len(fast)
     assert (both["exposure_grid"] - both["exposure_fast"]).abs().max() < 1e-9

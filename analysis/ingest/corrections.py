@@ -25,14 +25,19 @@ def clean_text(value: Any) -> str:
     return " ".join(str(value).replace("\u00a0", " ").replace("\ufeff", "").split())
 
 
+class UnmatchedCorrection(ValueError):
+    """A listed correction matched no row: the listing or the release has changed."""
+
+
 def apply_corrections(
-    frame: pd.DataFrame, rules: list[dict[str, Any]]
+    frame: pd.DataFrame, rules: list[dict[str, Any]], where: str = "table"
 ) -> tuple[pd.DataFrame, list[Applied]]:
     """Apply ``rules`` in order and return the corrected copy with a log of every change.
 
     Each rule has ``where`` (column -> value, all must match after :func:`clean_text`), a
     ``reason``, and one action: ``set`` (column -> new value; new columns are created empty),
     ``drop: true`` (remove matching rows) or ``keep: first`` (keep only the first matching row).
+    A rule that matches no row raises :class:`UnmatchedCorrection` naming ``where`` and the rule.
 
     >>> df = pd.DataFrame({"A": ["Gemanium", "Gold"], "B": ["1", "2"]})
     >>> out, log = apply_corrections(df, [{"where": {"A": "Gemanium"},
@@ -53,7 +58,7 @@ def apply_corrections(
             mask &= out[col].map(clean_text) == clean_text(val)
         hits = list(out.index[mask])
         if not hits:
-            continue
+            raise UnmatchedCorrection(f"{where}: correction matches no row: {rule}")
         if rule.get("drop"):
             log += [Applied(int(i), "drop", "row removed", reason) for i in hits]
             out = out.drop(index=hits)

@@ -47,8 +47,8 @@ class CountryResolver:
         low = text.lower()
         for prefix, code in self.aggregates.items():
             if low.startswith(prefix):
-                rest = text[len(prefix) :].strip(" ,")
-                return code, rest.strip("()")
+                rest = text[len(prefix) :].replace("(", "").replace(")", "")
+                return code, rest.strip(" ,")
         if text in self.aliases:  # e.g. 'Congo (Kinshasa)': the parenthesis is part of the name
             return self.aliases[text], ""
         m = _QUALIFIER.match(text)

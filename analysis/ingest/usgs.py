@@ -18,12 +18,9 @@ PRODUCTION_COLUMNS = [
 ]  # fmt: skip
 IMPORT_COLUMNS = [
     "importer", "commodity", "mineral", "year", "net_import_reliance_pct", "reliance_qualifier",
-    "source_rank", "source_country", "sources_period", "notes", "source",
+    "source_rank", "source_country", "sources_period", "notes", "edition", "source",
 ]  # fmt: skip
 WORLD_SOURCE = "USGS MCS 2025 data release (doi:10.5066/P13XCP3R), MCS2025_World_Data.csv"
-FIG2_SOURCE = (
-    "USGS MCS 2025 data release (doi:10.5066/P13XCP3R), MCS2025_Fig2_Net_Import_Reliance.csv"
-)
 
 _STAGES = (
     ("mine", "mine"),
@@ -87,7 +84,17 @@ def _value(raw: str, note_flag: str | None) -> tuple[float | None, str | None]:
 
 
 def build_production(release: Path, data_dir: Path) -> tuple[str, list[Applied]]:
-    """Return production.csv text built from the world-data release, and the corrections log."""
+    """Return production.csv text built from the MCS 2025 world-data release alone, and the log.
+
+    The committed table combines five editions (:mod:`analysis.ingest.editions`); this single-
+    edition build is its MCS 2025 part.
+    """
+    frame, log = mcs2025_frame(release, data_dir)
+    return csv_text(PRODUCTION_COLUMNS, frame.itertuples(index=False)), log
+
+
+def mcs2025_frame(release: Path, data_dir: Path) -> tuple[pd.DataFrame, list[Applied]]:
+    """Production rows of the MCS 2025 world-data release, sorted, and the corrections log."""
     corr = load_corrections(data_dir)["usgs_world_data"]
     raw = read_release_csv(release)
     raw = raw.rename(columns={k: v for k, v in corr["header"].items() if k in raw.columns})
@@ -107,7 +114,7 @@ def build_production(release: Path, data_dir: Path) -> tuple[str, list[Applied]]
         raw[col] = raw[col].map(clean_text)
     for col in ("STAGE", "BASIS", "MINERAL"):
         raw[col] = ""
-    fixed, log = apply_corrections(raw, corr["rows"])
+    fixed, log = apply_corrections(raw, corr["rows"], where=str(release))
 
     minerals = pd.read_csv(data_dir / "minerals.csv", dtype=str, keep_default_na=False)
     by_commodity = {
@@ -152,7 +159,7 @@ def build_production(release: Path, data_dir: Path) -> tuple[str, list[Applied]]
     frame = frame.sort_values(
         ["mineral", "stage", "measure", "basis", "year", "country"], kind="stable"
     )
-    return csv_text(PRODUCTION_COLUMNS, frame.itertuples(index=False)), log
+    return frame.reset_index(drop=True), log
 
 
 def _merge_qualified_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -173,66 +180,79 @@ def ingest_production(release: Path, data_dir: Path) -> tuple[Path, list[Applied
     return target, log
 
 
-def build_import_reliance(release: Path, data_dir: Path) -> str:
-    """Return import_reliance.csv text from MCS2025_Fig2_Net_Import_Reliance.csv."""
+IMPORT_FILES = {
+    # edition -> (file under the reference folder, reliance column, sources column, years)
+    "MCS 2025": ("usgs_mcs2025/industry_trends/MCS2025_Fig2_Net_Import_Reliance.csv",
+                 "Net_Import_Reliance_pct_2024", "Major_Import_Sources_2020_2023", 2024, "2020-2023",
+                 "doi:10.5066/P13XCP3R"),
+    "MCS 2026": ("usgs_mcs2026/MCS2026_Fig2_Net_Import_Reliance.csv",
+                 "Net_Import_Reliance_pct_2025", "Major_Import_Sources_2021_24", 2025, "2021-2024",
+                 "doi:10.5066/P1WKQ63T"),
+}  # fmt: skip
+
+
+def build_import_reliance(release: Path, data_dir: Path, edition: str = "MCS 2025") -> str:
+    """import_reliance.csv text from one edition's Fig. 2 (net import reliance, import sources)."""
+    return csv_text(
+        IMPORT_COLUMNS, import_frame(release, data_dir, edition).itertuples(index=False)
+    )
+
+
+def build_import_history(reference: Path, data_dir: Path) -> str:
+    """import_reliance.csv text: every edition's Fig. 2, newest first (the edition column says which)."""
+    frames = [
+        import_frame(Path(reference) / IMPORT_FILES[ed][0], data_dir, ed)
+        for ed in sorted(IMPORT_FILES, reverse=True)
+    ]
+    frame = pd.concat(frames, ignore_index=True)
+    return csv_text(IMPORT_COLUMNS, frame.itertuples(index=False))
+
+
+def import_frame(release: Path, data_dir: Path, edition: str) -> pd.DataFrame:
+    """One edition's Fig. 2 as import_reliance rows (one per commodity and ranked source)."""
+    _file, pct_col, src_col, year, period, doi = IMPORT_FILES[edition]
     corr = load_corrections(data_dir)["usgs_import_reliance"]
     raw = read_release_csv(release)
     mapping = {clean_text(k): v for k, v in corr["commodity_to_mineral"].items()}
+    skipped = {clean_text(k) for k in corr.get("not_ingested", {})}
     resolver = CountryResolver(corr["country_aliases"], {})
     footnote = re.compile(corr["footnote_suffix"])
+    source = f"USGS {edition} data release ({doi}), {Path(release).name}"
     out: list[list[Any]] = []
     for row in raw.to_dict("records"):
         where = f"{release}:{row['_line']}"
         commodity = clean_text(row["Commodity"])
+        if commodity in skipped:
+            continue
         mineral = mapping.get(commodity)
         if mineral is None:
             raise IngestError(
                 f"{where}: Commodity: '{commodity}' has no mineral in corrections.yaml"
             )
-        reliance_text = clean_text(row["Net_Import_Reliance_pct_2024"])
+        reliance_text = clean_text(row[pct_col])
         qualifier = None
         if reliance_text.upper() == "E":
             pct, qualifier = None, "E"
         else:
             m = re.fullmatch(r"([<>])?\s*(\d+(?:\.\d+)?)", reliance_text)
             if not m:
-                raise IngestError(
-                    f"{where}: Net_Import_Reliance_pct_2024: '{reliance_text}' is not a percentage"
-                )
+                raise IngestError(f"{where}: {pct_col}: '{reliance_text}' is not a percentage")
             qualifier, pct = m.group(1), float(m.group(2))
-        names = [
-            clean_text(n) for n in row["Major_Import_Sources_2020_2023"].split(",") if clean_text(n)
-        ]
+        names = [clean_text(n) for n in row[src_col].split(",") if clean_text(n)]
         notes = clean_text(row.get("Notes", ""))
         for rank, name in enumerate(names, start=1):
             name = footnote.sub("", name).strip()
             try:
                 iso3, _ = resolver.resolve(name)
             except KeyError as exc:
-                raise IngestError(
-                    f"{where}: Major_Import_Sources_2020_2023: {exc.args[0]}"
-                ) from exc
-            out.append(
-                [
-                    "USA",
-                    commodity,
-                    mineral,
-                    2024,
-                    pct,
-                    qualifier,
-                    rank,
-                    iso3,
-                    "2020-2023",
-                    notes,
-                    FIG2_SOURCE,
-                ]
-            )
-    frame = pd.DataFrame(out, columns=IMPORT_COLUMNS)
-    return csv_text(IMPORT_COLUMNS, frame.itertuples(index=False))
+                raise IngestError(f"{where}: {src_col}: {exc.args[0]}") from exc
+            out.append(["USA", commodity, mineral, year, pct, qualifier, rank, iso3, period,
+                        notes, edition, source])  # fmt: skip
+    return pd.DataFrame(out, columns=IMPORT_COLUMNS)
 
 
-def ingest_import_reliance(release: Path, data_dir: Path) -> Path:
-    """Write data/import_reliance.csv from Fig. 2 of the release."""
+def ingest_import_reliance(reference: Path, data_dir: Path) -> Path:
+    """Write data/import_reliance.csv from Fig. 2 of every edition under ``reference``."""
     target = Path(data_dir) / "import_reliance.csv"
-    write_atomic(target, build_import_reliance(release, data_dir))
+    write_atomic(target, build_import_history(reference, data_dir))
     return target
