@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, sources, views
+from analysis import figures, pages_content, sources, views
 from analysis.filters import Filters
 from analysis.labels import labels
 from analysis.metrics import SCENARIO_ASSUMPTIONS
@@ -151,14 +151,10 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
 def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
     """A briefing on one country: minerals it matters for, its controls, controls on it, deals."""
     prof = views.country_profile(pkg, iso3, filters)
-    charts: list[tuple[str, go.Figure]] = []
-    if not prof.producer.empty:
-        frame = prof.producer.assign(country=prof.producer["title"])
-        year = views.latest_year(pkg)
-        label = sources.edition_label(views.latest_production(pkg))
-        charts.append(("Minerals where it is a major producer", figures.shares_figure(
-            frame[["country", "share"]], {}, f"{prof.name}: share of world production by mineral, {year} ({label}; as of {filters.as_of:%d %b %Y})",
-            sources.supply_source(pkg, views.latest_production(pkg)), top=15)))  # fmt: skip
+    content = pages_content.country(pkg, iso3, filters)  # the page's numbers and chart
+    charts: list[tuple[str, go.Figure]] = [
+        ("Minerals where it is a major producer", c.figure) for c in content.charts
+    ]
     partners = (
         prof.partners.set_index("partner")["deals"]
         if not prof.partners.empty
@@ -182,12 +178,7 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
         charts.append(("Events per year", figures.counts_figure(
             counts, "year", "n", "event_type", f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
             labels(pkg).source("events"), "Year announced", "Number of events", names=labels(pkg).event_types)))  # fmt: skip
-    numbers = [
-        ("Minerals with 5% or more of world output", str(len(prof.producer))),
-        ("Export controls it imposed", str(len(prof.imposed))),
-        ("Controls by others naming it", str(int((prof.targeted["scope"] == "named").sum()))),
-        ("Deals it joined", str(len(prof.deals))),
-    ]
+    numbers = [(n.label, n.value) for n in content.numbers]
     empty = f"No deal or export-control event involving {prof.name} matches these filters."
     title = f"{prof.name}: minerals, export controls and deals"
     return _topic_briefing(pkg, filters, title, numbers, charts, events, empty)

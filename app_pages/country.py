@@ -8,12 +8,10 @@ import streamlit as st
 
 from analysis import maps
 from analysis.briefing import country_briefing
-from analysis.figures import shares_figure
 from analysis.labels import labels
-from analysis.sources import edition_label, supply_source
-from analysis.views import latest_production, latest_year
+from analysis.sources import edition_label
+from analysis.views import latest_production
 from app_pages.shared import (
-    CHART_CONFIG,
     CompactDeck,
     briefing_buttons,
     country_shapes,
@@ -21,6 +19,8 @@ from app_pages.shared import (
     load,
     map_style,
     names,
+    show_chart,
+    show_numbers,
     show_table,
     sidebar_filters,
     url_choice,
@@ -38,47 +38,17 @@ iso3 = url_choice(
 )
 data = view("country_profile", pkg, iso3, filters)
 
-st.title(f"{data.name}: minerals, controls and deals as of {filters.as_of:%d %B %Y}")
-st.caption(
-    "Events announced "
-    f"{filters.start:%d %b %Y} to {filters.end:%d %b %Y} and known by {filters.as_of:%d %b %Y}"
-    + (f"; minerals: {lab.minerals_list(';'.join(filters.minerals))}" if filters.minerals else "")
-    + (
-        f"; event types: {', '.join(lab.event_type(t) for t in filters.types)}"
-        if filters.types
-        else ""
-    )
-    + ". The country chosen here replaces the country filter."
-)
-a, b, c, d = st.columns(4)
-a.metric("Minerals with ≥5% of world output", len(data.producer))
-b.metric(
-    "Controls it imposed",
-    len(data.imposed),
-    help="All export controls announced by the as-of date; status in the table.",
-)
-c.metric(
-    "Controls by others that reach it",
-    len(data.targeted),
-    help="Controls naming it (or a bloc it belongs to) and controls on all destinations.",
-)
-governance = (
-    "n/a"
-    if data.governance is None or data.governance["wgi_scaled"] != data.governance["wgi_scaled"]
-    else f"{data.governance['wgi_scaled']:.1f} / 10"
-)
-d.metric("Governance (WGI, 10 = weakest)", governance)
-
-if data.producer.empty:
+content = view("country_content", pkg, iso3, filters)
+st.title(content.title)
+st.caption(content.subtitle)
+show_numbers(content.numbers)
+if not content.charts:
     st.info(
         f"{data.name} has no mineral with 5% or more of world production in {edition_label(latest_production(pkg))}.",
         icon=":material/info:",
     )
-else:
-    frame = data.producer.assign(country=data.producer["title"])
-    fig = shares_figure(frame[["country", "share"]], {}, f"{data.name}: share of world production by mineral, {latest_year(pkg)} ({edition_label(latest_production(pkg))})",
-                        supply_source(pkg, latest_production(pkg)), top=15)  # fmt: skip
-    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+for chart in content.charts:
+    show_chart(chart)
 
 left, right = st.columns(2)
 cols = ["announced", "status", "title", "minerals", "source_url"]

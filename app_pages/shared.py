@@ -240,8 +240,10 @@ def url_choice(
 
 @st.cache_data(max_entries=128, show_spinner="Computing…")
 def _cached_view(name: str, version: str, args: tuple, _pkg: DataPackage):
-    from analysis import views
+    from analysis import pages_content, views
 
+    if name.endswith("_content"):  # finished content (analysis.pages_content)
+        return getattr(pages_content, name.removesuffix("_content"))(_pkg, *args)
     return getattr(views, name)(_pkg, *args)
 
 
@@ -403,3 +405,16 @@ def show_table(pkg: DataPackage, frame: pd.DataFrame, columns: list[str], **kwar
         if c in URL_COLUMNS
     }
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def show_numbers(numbers: list) -> None:
+    """Key numbers (analysis.content.Number) as metrics, up to four to a row."""
+    for start in range(0, len(numbers), 4):
+        row = numbers[start : start + 4]
+        for col, number in zip(st.columns(4), row, strict=False):
+            col.metric(number.label, number.value, help=number.help or None)
+
+
+def show_chart(chart) -> None:
+    """A chart (analysis.content.Chart): its figure carries the title and the source line."""
+    st.plotly_chart(chart.figure, width="stretch", config=CHART_CONFIG)

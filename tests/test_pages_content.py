@@ -1,0 +1,37 @@
+"""One content model: the page and the briefing show the same title, numbers and charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from streamlit.testing.v1 import AppTest
+
+from analysis import briefing, pages_content
+from analysis.filters import Filters
+from analysis.package import load_package
+from tests.conftest import DATA, ROOT
+
+
+def test_country_page_and_briefing_render_the_same_content() -> None:
+    pkg = load_package(DATA)
+    filters = Filters(end=dt.date(2025, 12, 31), as_of=dt.date(2025, 12, 31))
+    content = pages_content.country(pkg, "COD", filters)
+    assert (
+        content.title.startswith("Democratic Republic of the Congo")
+        and "31 December 2025" in content.title
+    )
+    assert all(n.value for n in content.numbers) and all(n.label for n in content.numbers)
+    assert all(c.source.startswith("Source:") for c in content.charts)
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in {"iso": "COD", "as_of": "2025-12-31", "to": "2025-12-31"}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("app_pages/country.py").run()
+    assert not at.exception
+    assert at.title[0].value == content.title
+    assert [(m.label, m.value) for m in at.metric] == [(n.label, n.value) for n in content.numbers]
+
+    doc = briefing.country_briefing(pkg, "COD", filters)
+    assert doc.numbers == [(n.label, n.value) for n in content.numbers]
+    assert doc.charts[0][1].layout.title.text == content.charts[0].title
