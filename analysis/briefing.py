@@ -358,7 +358,7 @@ def to_pdf(briefing: Briefing, images: list[bytes]) -> bytes:
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 20)
         pdf.set_xy(12, 10)
-        pdf.multi_cell(273, 9, clean(title))
+        pdf.multi_cell(273, 9, clean(title), align="L")
         pdf.set_font("Helvetica", "", 8)
         pdf.set_xy(12, 200)
         pdf.cell(0, 5, clean(f"As of {briefing.as_of:%d %B %Y} - dataset v{briefing.version}"))
@@ -393,7 +393,7 @@ def to_pdf(briefing: Briefing, images: list[bytes]) -> bytes:
         pdf.set_xy(12, 28)
         for src in briefing.sources[k : k + per_page]:
             pdf.set_x(12)
-            pdf.multi_cell(273, 4.5, clean(src))
+            pdf.multi_cell(273, 4.5, clean(src), align="L")
     return bytes(pdf.output())
 
 

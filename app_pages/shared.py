@@ -93,6 +93,7 @@ def sidebar_filters(pkg: DataPackage, uses: tuple[str, ...] = ALL_FILTERS) -> Fi
         raw = dict(st.session_state["_last_query"])  # page switch: keep the view
         st.query_params.update(raw)
     filters, notices = parse_query(raw, ch)
+    st.html(LAYOUT_CSS)
     presentation_mode()
     for notice in notices:
         st.warning(notice, icon=":material/info:")
@@ -301,6 +302,14 @@ def country_shapes(path: str, version: str) -> dict:
     return doc
 
 
+LAYOUT_CSS = """
+<style>
+/* Metric labels wrap instead of being cut with an ellipsis at 1280 px. */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+</style>
+"""
 PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],

@@ -1,11 +1,17 @@
 """Screenshots of every page at 1280x800 and 1920x1080, and in presentation mode (``make screenshots``).
 
 Starts its own server, drives /usr/bin/chromium with Playwright and writes PNGs under
-docs/screenshots/. Not run by the tests: the images are for review and for the README.
+docs/screenshots/; then builds two briefings as PDF and renders their pages with pdftoppm
+(poppler-utils), when it is installed. Not run by the tests: the images are for review and for
+the README.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 from tests.e2e.conftest import CHROMIUM, FLAGS, serve
@@ -40,5 +46,29 @@ def main() -> None:
         next(gen, None)
 
 
+def briefing_pages() -> None:
+    """The gallium and DRC briefings as PDF, every page as a PNG (150 dpi)."""
+    from analysis import briefing
+    from analysis.filters import Filters
+    from analysis.package import data_dir, load_package
+
+    if not shutil.which("pdftoppm"):
+        print("pdftoppm not found (apt-get install poppler-utils): briefing pages skipped")
+        return
+    pkg = load_package(data_dir())
+    filters = Filters(end=dt.date(2025, 12, 31), as_of=dt.date(2025, 12, 31))
+    docs = {
+        "briefing-gallium": briefing.mineral_briefing(pkg, "gallium", filters),
+        "briefing-drc": briefing.country_briefing(pkg, "COD", filters),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, doc in docs.items():
+            pdf = Path(tmp) / f"{name}.pdf"
+            pdf.write_bytes(briefing.build(doc, "pdf"))
+            subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(OUT / name)], check=True)
+            print(f"docs/screenshots/{name}-*.png")
+
+
 if __name__ == "__main__":
     main()
+    briefing_pages()
