@@ -188,36 +188,18 @@ def scenario_briefing(
     pkg: DataPackage, country: str, mineral: str, cut: float, filters: Filters
 ) -> Briefing:
     """A briefing on a what-if export cut, with its assumptions stated."""
-    res = views.scenario_view(pkg, country, mineral, cut, filters.as_of)
+    content = pages_content.scenario(pkg, country, mineral, cut, filters)  # as on the page
     names = pkg["countries"].set_index("iso3")["name"].to_dict()
-    label = str(pkg["minerals"].set_index("mineral_id").at[mineral, "name"])
-    who = names.get(country, country)
-    charts = []
-    if not res["stages"].empty:
-        used = views.scenario_rows(pkg, res["stages"])
-        charts.append(("Supply lost and partners' output", figures.scenario_figure(
-            res["stages"], f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output, {sources.edition_label(used)} (as of {filters.as_of:%d %b %Y})",
-            sources.supply_source(pkg, used, "deals from the events dataset"))))  # fmt: skip
+    charts = [("Supply lost and partners' output", c.figure) for c in content.charts]
     prof = views.mineral_profile(pkg, mineral, replace(filters, countries=()))
     for title, shares in list(prof.shares.items())[:1]:
         charts.append(("Who else produces it", figures.shares_figure(
             shares, names, f"{title} (as of {filters.as_of:%d %b %Y})", prof.share_sources[title])))  # fmt: skip
-    titles = {
-        (r.mineral, r.stage, r.basis): f"{views.stage_title(pkg, r.mineral, r.stage, r.basis)}, {r.share_year}"
-        for r in res["stages"].itertuples()
-    }  # fmt: skip
-    numbers = [
-        (f"{titles[(r.mineral, r.stage, r.basis)]}: world supply lost", f"{r.supply_lost:.1f}%")
-        for r in res["stages"].itertuples()
-    ]
-    numbers += [
-        (f"{titles[(r.mineral, r.stage, r.basis)]}: deal partners' output (upper bound)", f"{r.offset_upper_bound:.1f}%")
-        for r in res["stages"].itertuples()
-    ]  # fmt: skip
+    numbers = [(n.label, n.value) for n in content.numbers]
     events = prof.events[prof.events["actor"] == country]
     return Briefing(
-        title=f"Scenario: {who} cuts {label.lower()} exports by {cut:g}%",
-        subtitle=f"From {filters.as_of:%d %B %Y}. Production shares: {sources.edition_label(views.scenario_rows(pkg, res['stages'])) if not res['stages'].empty else 'none recorded'}. Dataset v{pkg.version}.",
+        title=content.title,
+        subtitle=content.subtitle,
         as_of=filters.as_of, version=pkg.version, numbers=numbers or [("Supply lost", "no recorded production")],
         charts=charts, events=_event_rows(pkg, events), sources=_sources(pkg, events), notes=[SCENARIO_ASSUMPTIONS],
     )  # fmt: skip

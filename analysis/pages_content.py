@@ -52,3 +52,37 @@ def country(pkg: DataPackage, iso3: str, filters: Filters) -> Content:
         numbers=numbers,
         charts=charts,
     )
+
+
+def scenario(pkg: DataPackage, country: str, mineral: str, cut: float, filters: Filters) -> Content:
+    """The Scenario: title, supply lost and partners' output per stage, and the chart."""
+    res = views.scenario_view(pkg, country, mineral, cut, filters.as_of)
+    lab = labels(pkg)
+    who, name = lab.country(country), lab.mineral(mineral)
+    stages = res["stages"]
+    numbers: list[Number] = []
+    for r in stages.itertuples():
+        where = f"{views.stage_title(pkg, r.mineral, r.stage, r.basis)}, {r.share_year}"
+        numbers.append(Number(f"{where}: world supply lost", f"{r.supply_lost:.1f}%",
+                              f"{who}'s share of world output at this stage times the cut."))  # fmt: skip
+        numbers.append(
+            Number(f"{where}: deal partners' output (upper bound)", f"{r.offset_upper_bound:.1f}%",
+                   f"What countries with a deal in force with {who}'s importers produce, at most.")
+        )  # fmt: skip
+    charts = []
+    if not stages.empty and stages["country_share"].sum() > 0:
+        used = views.scenario_rows(pkg, stages)
+        title = (
+            f"{who} cuts {name.lower()} exports by {cut:g}%: supply lost vs deal partners' output, "
+            f"{sources.edition_label(used)} (as of {filters.as_of:%d %b %Y})"
+        )
+        source = sources.supply_source(pkg, used, "deals in force from the events dataset")
+        charts.append(Chart(title, figures.scenario_figure(stages, title, source), source))
+    edition = sources.edition_label(views.scenario_rows(pkg, stages)) if len(stages) else None
+    return Content(
+        title=f"Scenario: {who} cuts {name.lower()} exports by {cut:g}% from {filters.as_of:%d %B %Y}",
+        subtitle=f"Status as of {filters.as_of:%d %B %Y} · production shares: "
+        f"{edition or 'none recorded'} · dataset v{pkg.version}",
+        numbers=numbers,
+        charts=charts,
+    )

@@ -7,16 +7,15 @@ import datetime as dt
 import streamlit as st
 
 from analysis.briefing import scenario_briefing
-from analysis.figures import scenario_figure
 from analysis.metrics import SCENARIO_ASSUMPTIONS
-from analysis.sources import edition_label, supply_source
-from analysis.views import produced_minerals, scenario_rows, stage_title
+from analysis.views import produced_minerals
 from app_pages.shared import (
-    CHART_CONFIG,
     briefing_buttons,
     footer,
     load,
     names,
+    show_chart,
+    show_numbers,
     show_table,
     sidebar_filters,
     url_choice,
@@ -53,9 +52,9 @@ with c3:
     cut = url_choice("cut", [10, 25, 50, 75, 100], 100, "Cut (%)")
 result = view("scenario_view", pkg, country, mineral, float(cut), filters.as_of)
 
-st.title(
-    f"Scenario: {country_names.get(country, country)} cuts {labels[mineral].lower()} exports by {cut}% from {filters.as_of:%d %B %Y}"
-)
+content = view("scenario_content", pkg, country, mineral, float(cut), filters)
+st.title(content.title)
+st.caption(content.subtitle)
 st.info(SCENARIO_ASSUMPTIONS, icon=":material/rule:")
 stages = result["stages"]
 if stages.empty or stages["country_share"].sum() == 0:
@@ -64,17 +63,9 @@ if stages.empty or stages["country_share"].sum() == 0:
         icon=":material/info:",
     )
 else:
-    cols = st.columns(len(stages))
-    for col, row in zip(cols, stages.itertuples(), strict=True):
-        col.metric(
-            f"{stage_title(pkg, row.mineral, row.stage, row.basis)}, {row.share_year}: world supply lost",
-            f"{row.supply_lost:.1f}%",
-            help=f"Deal partners produce at most {row.offset_upper_bound:.1f}% of world output at this stage.",
-        )
-    used = scenario_rows(pkg, stages)
-    fig = scenario_figure(stages, f"Supply lost vs deal partners' output, {edition_label(used)}, as of {filters.as_of:%d %b %Y}",
-                          supply_source(pkg, used, "deals in force from the events dataset"))  # fmt: skip
-    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+    show_numbers(content.numbers)
+    for chart in content.charts:
+        show_chart(chart)
     left, right = st.columns(2)
     with left:
         st.subheader("Importers exposed")

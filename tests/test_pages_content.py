@@ -35,3 +35,21 @@ def test_country_page_and_briefing_render_the_same_content() -> None:
     doc = briefing.country_briefing(pkg, "COD", filters)
     assert doc.numbers == [(n.label, n.value) for n in content.numbers]
     assert doc.charts[0][1].layout.title.text == content.charts[0].title
+
+
+def test_scenario_page_and_briefing_render_the_same_content() -> None:
+    pkg = load_package(DATA)
+    filters = Filters(end=dt.date(2025, 12, 31), as_of=dt.date(2025, 12, 31))
+    content = pages_content.scenario(pkg, "CHN", "gallium", 50.0, filters)
+    assert content.numbers and all(n.value.endswith("%") for n in content.numbers)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    params = {"sc_country": "CHN", "sc_mineral": "gallium", "cut": "50", "as_of": "2025-12-31"}
+    for key, value in {**params, "to": "2025-12-31"}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("app_pages/scenario.py").run()
+    assert not at.exception
+    assert at.title[0].value == content.title
+    assert [(m.label, m.value) for m in at.metric] == [(n.label, n.value) for n in content.numbers]
+    doc = briefing.scenario_briefing(pkg, "CHN", "gallium", 50.0, filters)
+    assert (doc.title, doc.numbers) == (content.title, [(n.label, n.value) for n in content.numbers])
