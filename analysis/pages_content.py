@@ -9,7 +9,7 @@ formats render that same object. Pages moved so far: Country profile.
 from __future__ import annotations
 
 from analysis import figures, sources, views
-from analysis.content import Chart, Content, Number, filters_in_words
+from analysis.content import Chart, Content, Number, Table, filters_in_words, percent
 from analysis.filters import Filters
 from analysis.labels import labels
 from analysis.package import DataPackage
@@ -84,5 +84,45 @@ def scenario(pkg: DataPackage, country: str, mineral: str, cut: float, filters: 
         subtitle=f"Status as of {filters.as_of:%d %B %Y} · production shares: "
         f"{edition or 'none recorded'} · dataset v{pkg.version}",
         numbers=numbers,
+        charts=charts,
+    )
+
+
+def overview(pkg: DataPackage, filters: Filters) -> Content:
+    """The Overview: four headline numbers, exposure over time, the latest events."""
+    data = views.overview(pkg, filters)
+    lab = labels(pkg)
+    numbers = [
+        Number("Export controls in force", f"{data.measures_in_force} controls",
+               "Controls matching the filters whose status is in force on the as-of date."),
+        Number("Minerals under export control", f"{data.minerals_under_control} minerals",
+               "Distinct minerals covered by the controls in force."),
+        Number("Deals in the last 12 months", f"{data.deals_last_12_months} deals",
+               "Deals matching the filters announced in the 12 months to the as-of date."),
+        Number("World mine supply behind a control", percent(data.exposure_now, 0),
+               "Mean over the chosen minerals (or eight headline minerals) of the share of world "
+               "production (USGS figures for the as-of year, or the latest year held) from countries "
+               "with a control in force."),
+    ]  # fmt: skip
+    charts = []
+    if not data.exposure_series.empty:
+        title = (
+            f"Share of world supply behind an export control in force, to {filters.as_of:%d %b %Y}"
+        )
+        fig = figures.exposure_figure(
+            data.exposure_series, data.latest.iloc[0:0], title, data.exposure_source
+        )
+        charts.append(Chart(title, fig, data.exposure_source))
+    cols = ["announced", "title", "actor", "counterparts", "minerals", "event_type", "source_url"]
+    tables = []
+    if not data.latest.empty:
+        tables.append(
+            Table("Latest events", lab.table(data.latest, cols), links=(lab.column("source_url"),))
+        )
+    return Content(
+        title=f"Critical minerals: deals and export controls as of {filters.as_of:%d %B %Y}",
+        subtitle=filters_in_words(filters, lab),
+        numbers=numbers,
+        tables=tables,
         charts=charts,
     )

@@ -427,3 +427,11 @@ def show_numbers(numbers: list) -> None:
 def show_chart(chart) -> None:
     """A chart (analysis.content.Chart): its figure carries the title and the source line."""
     st.plotly_chart(chart.figure, width="stretch", config=CHART_CONFIG)
+
+
+def show_content_table(table) -> None:
+    """A finished table (analysis.content.Table): display headers already, links as links."""
+    config = {c: st.column_config.LinkColumn(c, display_text="open source") for c in table.links}
+    st.dataframe(table.frame, hide_index=True, width="stretch", column_config=config)
+    if table.note:
+        st.caption(table.note)

@@ -52,4 +52,7 @@ def test_scenario_page_and_briefing_render_the_same_content() -> None:
     assert at.title[0].value == content.title
     assert [(m.label, m.value) for m in at.metric] == [(n.label, n.value) for n in content.numbers]
     doc = briefing.scenario_briefing(pkg, "CHN", "gallium", 50.0, filters)
-    assert (doc.title, doc.numbers) == (content.title, [(n.label, n.value) for n in content.numbers])
+    assert (doc.title, doc.numbers) == (
+        content.title,
+        [(n.label, n.value) for n in content.numbers],
+    )
