@@ -16,7 +16,7 @@ def wrap(text: str, width: int = 80) -> str:
     """Break a line at spaces into lines of at most ``width`` characters, joined by <br>.
 
     >>> wrap("Source: a b c", 9)
-    'Source:<br>a b c'
+    'Source: a<br>b c'
     """
     lines: list[str] = []
     for word in text.split():

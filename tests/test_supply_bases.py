@@ -130,7 +130,7 @@ def test_mineral_page_names_the_basis_in_every_title(mineral: str) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["focus"] = mineral
     at.run()
-    at.switch_page("pages/mineral.py").run()
+    at.switch_page("app_pages/mineral.py").run()
     assert not at.exception
     titles = [json.loads(el.proto.spec)["layout"]["title"]["text"] for el in at.get("plotly_chart")]
     metrics_shown = [m.label for m in at.metric]
@@ -152,7 +152,7 @@ def test_map_page_names_the_basis_of_the_shares(basis: str | None) -> None:
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("pages/map.py").run()
+    at.switch_page("app_pages/map.py").run()
     assert not at.exception
     caption = next(c.value for c in at.caption if "Countries coloured by" in c.value)
     label = "ferrosilicon (silicon content)" if basis else "silicon metal"
