@@ -30,7 +30,8 @@ st.write(
     + (" and the search" if search else "")
     + f"; export controls show their status on {filters.as_of:%d %B %Y}."
 )
-show_table(pkg, events, [c for c in events.columns if c != "event_id"])
+first = ["announced", "title", "status", "event_type", "actor", "counterparts", "minerals"]
+show_table(pkg, events, first + [c for c in events.columns if c not in {*first, "event_id"}])
 st.download_button("Download these events (CSV)", events.to_csv(index=False, date_format="%Y-%m-%d"),
                    file_name="events_filtered.csv", mime="text/csv", icon=":material/download:")  # fmt: skip
 
