@@ -106,19 +106,9 @@ def _topic_briefing(
 def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefing:
     """A briefing on one mineral: concentration, exposure over time, producers map, events."""
     prof = views.mineral_profile(pkg, mineral, filters)
-    names = pkg["countries"].set_index("iso3")["name"].to_dict()
-    charts: list[tuple[str, go.Figure]] = []
-    numbers: list[tuple[str, str]] = []
-    for row in prof.stages.itertuples():
-        numbers.append(
-            (
-                f"{row.title}: top producer ({labels(pkg).country(row.top1_country)})",
-                f"{row.top1:.1f}% of world, HHI {row.hhi:,.0f}",
-            )
-        )
-    for title, shares in list(prof.shares.items())[:2]:
-        charts.append((title, figures.shares_figure(
-            shares, names, f"{title}, as of {filters.as_of:%d %b %Y}", prof.share_sources[title])))  # fmt: skip
+    content = pages_content.mineral(pkg, mineral, filters)  # the page's numbers and charts
+    charts: list[tuple[str, go.Figure]] = [(c.title, c.figure) for c in content.charts[:2]]
+    numbers = [(n.label, n.value) for n in content.numbers]
     if not prof.exposure_series.empty:
         charts.append(("Supply behind export controls over time", figures.exposure_figure(
             prof.exposure_series, prof.events[["announced", "title", "event_type", "event_id"]],

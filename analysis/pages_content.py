@@ -126,3 +126,26 @@ def overview(pkg: DataPackage, filters: Filters) -> Content:
         tables=tables,
         charts=charts,
     )
+
+
+def mineral(pkg: DataPackage, mineral_id: str, filters: Filters) -> Content:
+    """The Mineral page's head: top producer per stage and the share charts, for page and briefing."""
+    prof = views.mineral_profile(pkg, mineral_id, filters)
+    lab = labels(pkg)
+    names = pkg["countries"].set_index("iso3")["name"].to_dict()
+    numbers = [
+        Number(f"{r.title}: top producer, {lab.country(r.top1_country)}", f"{r.top1:.1f}% of world",
+               f"HHI {r.hhi:,.0f} (0 to 10 000); top-3 share {r.top3:.1f}%; basis: {r.basis}.")
+        for r in prof.stages.itertuples()
+    ]  # fmt: skip
+    charts = [
+        Chart(title, figures.shares_figure(shares, names, title, prof.share_sources[title]),
+              prof.share_sources[title])
+        for title, shares in prof.shares.items()
+    ]  # fmt: skip
+    return Content(
+        title=f"{prof.name}: supply, controls and dependency as of {filters.as_of:%d %B %Y}",
+        subtitle=filters_in_words(filters, lab),
+        numbers=numbers,
+        charts=charts,
+    )

@@ -7,7 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from analysis.briefing import mineral_briefing
-from analysis.figures import exposure_figure, shares_figure
+from analysis.figures import exposure_figure
 from analysis.labels import labels
 from analysis.views import produced_minerals
 from app_pages.shared import (
@@ -16,6 +16,7 @@ from app_pages.shared import (
     footer,
     load,
     names,
+    show_numbers,
     show_table,
     sidebar_filters,
     url_choice,
@@ -70,13 +71,11 @@ if data.stages.empty:
         icon=":material/info:",
     )
 else:
-    cols = st.columns(min(len(data.stages), 3))
-    for col, row in zip(cols * 3, data.stages.itertuples(), strict=False):
-        col.metric(f"{row.title}: top producer {lab.country(row.top1_country)}", f"{row.top1:.1f}%",
-                   help=f"HHI {row.hhi:,.0f} (0 to 10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}.")  # fmt: skip
-    chart_cols = st.columns(2) if len(data.shares) > 1 else [st.container()]
-    for i, (title, shares) in enumerate(data.shares.items()):
-        fig = shares_figure(shares, country_names, title, data.share_sources[title])
+    content = view("mineral_content", pkg, mineral, filters)
+    show_numbers(content.numbers)
+    chart_cols = st.columns(2) if len(content.charts) > 1 else [st.container()]
+    for i, chart in enumerate(content.charts):
+        fig = chart.figure
         chart_cols[i % len(chart_cols)].plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 if not data.revisions.empty:

@@ -56,3 +56,20 @@ def test_scenario_page_and_briefing_render_the_same_content() -> None:
         content.title,
         [(n.label, n.value) for n in content.numbers],
     )
+
+
+def test_mineral_page_and_briefing_share_numbers_and_charts() -> None:
+    pkg = load_package(DATA)
+    filters = Filters(end=dt.date(2025, 12, 31), as_of=dt.date(2025, 12, 31))
+    content = pages_content.mineral(pkg, "gallium", filters)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in {"focus": "gallium", "as_of": "2025-12-31", "to": "2025-12-31"}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("app_pages/mineral.py").run()
+    assert not at.exception
+    shown = [(m.label, m.value) for m in at.metric]
+    assert shown[: len(content.numbers)] == [(n.label, n.value) for n in content.numbers]
+    doc = briefing.mineral_briefing(pkg, "gallium", filters)
+    assert doc.numbers[: len(content.numbers)] == [(n.label, n.value) for n in content.numbers]
+    assert [t for t, _ in doc.charts[: len(content.charts)]] == [c.title for c in content.charts]
