@@ -42,6 +42,9 @@ class Briefing:
     events: pd.DataFrame
     sources: list[str]
     notes: list[str] = field(default_factory=list)
+    # Caveats printed on the slide of the chart with that name (statuses inferred past the
+    # review date; see analysis.status.horizon).
+    chart_notes: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def file_stem(self) -> str:
@@ -108,8 +111,12 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
     prof = views.mineral_profile(pkg, mineral, filters)
     content = pages_content.mineral(pkg, mineral, filters)  # the page's numbers and charts
     charts: list[tuple[str, go.Figure]] = [(c.title, c.figure) for c in content.charts[:2]]
+    chart_notes: dict[str, list[str]] = {}
     numbers = [(n.label, n.value) for n in content.numbers]
     if not prof.exposure_series.empty:
+        caveats = views.unverified_caveats(pkg, filters.as_of, list(prof.events["event_id"]))
+        if caveats:
+            chart_notes["Supply behind export controls over time"] = caveats
         charts.append(("Supply behind export controls over time", figures.exposure_figure(
             prof.exposure_series, prof.events[["announced", "title", "event_type", "event_id"]],
             f"{prof.name}: world production behind a control in force, to {filters.as_of:%d %b %Y}",
@@ -135,7 +142,9 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
     events = pd.concat([prof.events, prof.deals])
     empty = f"No deal or export-control event on {prof.name.lower()} matches these filters."
     title = f"{prof.name}: supply, export controls and deals"
-    return _topic_briefing(pkg, filters, title, numbers, charts[:5], events, empty)
+    doc = _topic_briefing(pkg, filters, title, numbers, charts[:5], events, empty)
+    doc.chart_notes = chart_notes
+    return doc
 
 
 def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
@@ -268,9 +277,20 @@ def to_pptx(briefing: Briefing, images: list[bytes]) -> bytes:
         pic = slide.shapes.add_picture(
             io.BytesIO(png), Inches(0.6), Inches(1.2), width=Inches(12.1)
         )
-        if pic.height > Inches(5.7):
-            ratio = Inches(5.7) / pic.height
+        caveats = briefing.chart_notes.get(name, [])
+        limit = Inches(5.7 - 0.35 * min(len(caveats), 4))
+        if pic.height > limit:
+            ratio = limit / pic.height
             pic.height, pic.width = Emu(int(pic.height * ratio)), Emu(int(pic.width * ratio))
+        if caveats:
+            box = slide.shapes.add_textbox(
+                Inches(0.6), Inches(1.2) + pic.height, Inches(12.1), Inches(1.4)
+            ).text_frame
+            box.word_wrap = True
+            for i, line in enumerate(caveats):
+                para = box.paragraphs[0] if i == 0 else box.add_paragraph()
+                para.text = line
+                para.runs[0].font.size = Pt(10)
         footer(slide)
 
     slide = slide_with_title("Events")
@@ -347,7 +367,14 @@ def to_pdf(briefing: Briefing, images: list[bytes]) -> bytes:
         pdf.multi_cell(270, 7, clean(f"{label}: {value}"))
     for (name, _fig), png in zip(briefing.charts, images, strict=True):
         page(name)
-        pdf.image(io.BytesIO(png), x=18, y=28, w=260)
+        caveats = briefing.chart_notes.get(name, [])
+        shown = pdf.image(io.BytesIO(png), x=18, y=28, h=165 - 8 * min(len(caveats), 4))
+        if caveats:
+            pdf.set_font("Helvetica", "", 8)
+            pdf.set_xy(12, 28 + shown.rendered_height + 2)
+            for line in caveats:
+                pdf.set_x(12)
+                pdf.multi_cell(273, 4, clean(line))
     page("Events")
     pdf.set_font("Helvetica", "", 9)
     pdf.set_xy(12, 28)

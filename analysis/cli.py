@@ -6,7 +6,8 @@ Commands
                                       import_reliance.csv from the USGS MCS 2022-2026 releases in DIR
   ingest-usgs-imports DIR             build import_reliance.csv only (MCS 2025 and 2026 Fig. 2)
   ingest-reference DIR                build countries.csv, country_shapes.geojson, eu_crm_2023.csv
-  status --as-of DATE [--json|--csv]  every measure with its status on DATE
+  status --as-of DATE [--by-mineral] [--json|--csv]  every measure with its status on DATE,
+      whether it is verified (not inferred from a date scheduled after the review date) and why
   concentration --mineral M --stage S --year Y [--basis B] [--json|--csv]
                                       shares, HHI, top-1 and top-3 (basis: the stage's default
                                       from production_bases.csv unless given; always printed)
@@ -78,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="every measure with its status on a date")
     p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument(
+        "--by-mineral", action="store_true", help="one row per (measure, mineral) and HS code"
+    )
     _output_flags(p)
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
@@ -185,10 +189,17 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
 
     prod = package["production"]
     if cmd == "status":
-        from analysis.status import measure_status
+        from analysis.status import EventIndex, measure_status, reviewed_through, status_by_mineral
 
-        out = measure_status(package["events"], package["event_types"], args.as_of)
-        _emit(out[out["status"] != "not announced"], args)
+        reviewed = reviewed_through(package.descriptor)
+        ix = EventIndex(package["events"], package["event_types"])
+        if args.by_mineral:
+            out = status_by_mineral(package["events"], ix, args.as_of, reviewed, hs_codes=True)
+        else:
+            out = measure_status(
+                package["events"], package["event_types"], args.as_of, reviewed, ix
+            )
+        _emit(out[out["status"] != "not announced"].reset_index(drop=True), args)
         return 0
     if cmd == "concentration":
         from analysis import sources

@@ -53,6 +53,7 @@ class Content:
     numbers: list[Number] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # caveats, shown as plain text
 
 
 def percent(value: float | None, digits: int = 1) -> str:

@@ -52,19 +52,33 @@ def timeline_figure(
     lane: str,
     as_of: dt.date,
     source_line: str,
+    reviewed: dt.date | None = None,
     lane_names: dict[str, str] | None = None,
 ) -> go.Figure:
     """Swimlanes (one per actor or mineral) with a marker per event and a bar per measure's life.
 
-    ``intervals`` is :func:`analysis.status.status_intervals` restricted to the shown measures.
+    When ``as_of`` is after ``reviewed`` (the data horizon), the stretch between them is shaded:
+    bars there may rest on dates scheduled in advance rather than on a source.
+
+    ``intervals`` is :func:`analysis.status.status_intervals` restricted to the shown measures
+    (with ``by_mineral=True`` for lanes by mineral, so that each lane shows that mineral's status).
     Marker colour is the event type, marker shape the category; the hover text gives the
     summary and the source.
     """
     fig = go.Figure()
     rows = _lanes(events, lane, lane_names)
     lanes = sorted(rows["lane"].dropna().unique().tolist(), reverse=True)
-    spans = intervals.merge(rows[["event_id", "lane", "title"]], on="event_id")
-    for status in ("announced", "in force", "suspended"):  # a lifted or expired measure has no bar
+    if "mineral" in intervals:  # per-mineral lives: each bar in its own mineral's lane
+        lanes_of = rows[["event_id", "lane", "title"]].drop_duplicates()
+        lane_of = intervals["mineral"].map(lambda c: (lane_names or {}).get(c, c))
+        spans = (
+            intervals.drop(columns="mineral")
+            .assign(lane=lane_of)
+            .merge(lanes_of, on=["event_id", "lane"])
+        )
+    else:
+        spans = intervals.merge(rows[["event_id", "lane", "title"]], on="event_id")
+    for status in ("announced", "in force", "relaxed", "suspended"):  # lifted/expired: no bar
         colour = STATUS_COLOURS[status]
         part = spans[spans["status"] == status]
         if part.empty:
@@ -112,6 +126,12 @@ def timeline_figure(
             )
         )
     fig.add_vline(x=pd.Timestamp(as_of).value / 1e6, line={"dash": "dot", "color": "#333"})
+    if reviewed is not None and pd.Timestamp(as_of) > pd.Timestamp(reviewed):
+        fig.add_vrect(
+            x0=pd.Timestamp(reviewed).value / 1e6, x1=pd.Timestamp(as_of).value / 1e6,
+            fillcolor="#BBBBBB", opacity=0.25, line_width=0, layer="below",
+            annotation_text="after the last review of the events", annotation_position="top left",
+        )  # fmt: skip
     fig.update_layout(
         title={
             "text": f"Minerals deals and export controls, status as of {as_of:%d %B %Y}",
@@ -128,7 +148,7 @@ def timeline_figure(
             "categoryorder": "array",
             "categoryarray": lanes,
         },
-        annotations=[source_note(source_line, yshift=-62)],
+        annotations=[*fig.layout.annotations, source_note(source_line, yshift=-62)],
     )
     return fig
 
@@ -189,8 +209,9 @@ def exposure_figure(
 ) -> go.Figure:
     """Lines of exposure (%) over time per mineral and stage, with the mineral's events marked.
 
-    ``series``: columns ``date``, ``label``, ``exposure``; ``markers``: ``announced``, ``title``,
-    ``event_type``, ``event_id``.
+    ``series``: columns ``date``, ``label``, ``exposure`` (and ``exposure_relaxed``, drawn dotted
+    when any is above zero: supply behind a measure that stands but lets exports through);
+    ``markers``: ``announced``, ``title``, ``event_type``, ``event_id``.
     """
     from analysis.palette import OKABE_ITO
 
@@ -203,6 +224,16 @@ def exposure_figure(
                 hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply<extra>" + str(label) + "</extra>",
             )
         )  # fmt: skip
+        relaxed = part.get("exposure_relaxed")
+        if relaxed is not None and (relaxed > 0).any():
+            fig.add_trace(
+                go.Scatter(
+                    x=part["date"], y=relaxed, mode="lines", name=f"{label}, relaxed control",
+                    line={"shape": "hv", "width": 1.5, "dash": "dot", "color": OKABE_ITO[i % len(OKABE_ITO)]},
+                    hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply behind a relaxed control"
+                    "<extra>" + str(label) + "</extra>",
+                )
+            )  # fmt: skip
     if not markers.empty:
         fig.add_trace(
             go.Scatter(

@@ -22,7 +22,7 @@ from analysis.arrays import (
     to_ns,
 )
 from analysis.filters import mineral_family
-from analysis.status import ACTIVE_CODE, EventIndex
+from analysis.status import ACTIVE_CODE, RELAXED_CODE, EventIndex
 
 AGGREGATES = ("WLD", "OTHER")
 ROUNDING_TOLERANCE = 1.05
@@ -257,24 +257,29 @@ def controls_in_force(
     minerals: pd.DataFrame,
     dates: Iterable[pd.Timestamp],
     index: EventIndex | None = None,
+    status: str = "in force",
 ) -> pd.DataFrame:
     """Export controls in force on each date, one row per (date, measure, actor, mineral).
 
-    A control on a group (``rare_earths``) counts for every member, and a control on a member
-    (``terbium``) counts for its group. Columns: ``date``, ``event_id``, ``actor``, ``mineral``,
+    Status is taken per (measure, mineral): a measure counts for a mineral only where its status
+    *for that mineral* is ``in force`` (a measure relaxed or suspended for nickel but in force for
+    tin counts for tin only). ``status="relaxed"`` lists the relaxed ones instead. A control on a
+    group (``rare_earths``) counts for every member, and a control on a member (``terbium``)
+    counts for its group. Columns: ``date``, ``event_id``, ``actor``, ``mineral``,
     ``event_type``, ``all_destinations``.
     """
     ix = EventIndex.build(events, event_types) if index is None else index
     days = ix.days(dates)
-    measures = np.flatnonzero(ix.control)
-    measure = np.repeat(measures, len(days))
-    day = np.tile(days, len(measures))
-    on = ix.status_codes(measure, day) == ACTIVE_CODE
-    measure, day = measure[on], day[on]
-    row, mineral = _family_rows(events["minerals"].to_numpy(dtype=object)[measure], minerals)
-    pos = measure[row]
+    want = RELAXED_CODE if status == "relaxed" else ACTIVE_CODE
+    units = ix.mineral_units()
+    unit = np.repeat(units, len(days))
+    day = np.tile(days, len(units))
+    on = ix.unit_status_codes(unit, day) == want
+    unit, day = unit[on], day[on]
+    row, mineral = _family_rows(ix.unit_item[unit], minerals)
+    pos = ix.unit_measure[unit[row]]
     pick = events[["actor", "event_type", "counterparts"]].iloc[pos].reset_index(drop=True)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "date": ns_to_dates(day[row]),
             "event_id": ix.ids[pos],
@@ -284,6 +289,8 @@ def controls_in_force(
             "all_destinations": pick["counterparts"].eq("ALL").fillna(False).to_numpy(dtype=bool),
         }
     )
+    # A measure listing a group and a member reaches some minerals twice: once is enough.
+    return out.drop_duplicates(["date", "event_id", "mineral"]).reset_index(drop=True)
 
 
 def _family_rows(listed: np.ndarray, minerals: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -330,9 +337,13 @@ def exposure(
     production year held up to it, or the first year held for earlier dates), or of ``year``
     for every date when given. Each (mineral, stage) uses one basis: its only one or its default
     in ``bases`` (see :func:`default_bases`). ``exposure_all`` counts only controls on all
-    destinations; ``exposure`` counts targeted ones too. Columns: ``mineral``, ``stage``,
-    ``basis``, ``date``, ``share_year``, ``exposure``, ``exposure_all`` and, unless
-    ``with_controls`` is false (long time series), ``controls`` (the measures counted).
+    destinations; ``exposure`` counts targeted ones too. Status is per (measure, mineral), and a
+    *relaxed* measure (an exemption, general licence or quota lets exports through while it
+    stands) does not count as blocking: its share is reported apart, as ``exposure_relaxed``
+    (share of producers with a relaxed control on the mineral and none in force). Columns:
+    ``mineral``, ``stage``, ``basis``, ``date``, ``share_year``, ``exposure``, ``exposure_all``,
+    ``exposure_relaxed`` and, unless ``with_controls`` is false (long time series), ``controls``
+    (the measures counted).
 
     >>> prod = pd.DataFrame({"mineral": "ga", "stage": "refinery", "measure": "production",
     ...     "basis": "b", "year": 2024, "country": ["CHN", "JPN", "WLD"],
@@ -349,7 +360,16 @@ def exposure(
     """
     days = EventIndex.days(dates)
     sh = _basis_shares(production, bases)
-    columns = ["mineral", "stage", "basis", "date", "share_year", "exposure", "exposure_all"]
+    columns = [
+        "mineral",
+        "stage",
+        "basis",
+        "date",
+        "share_year",
+        "exposure",
+        "exposure_all",
+        "exposure_relaxed",
+    ]
     if sh.empty or len(days) == 0:
         return pd.DataFrame(columns=columns + (["controls"] if with_controls else []))
     # Each producing (country, mineral) pair is a key; controls are matched to keys by label.
@@ -367,6 +387,8 @@ def exposure(
         on_all[hits["key"].to_numpy()[alld], col[alld]] = True
     else:
         on, on_all = _in_force_matrix(events, event_types, minerals, labels, days, index)
+    relaxed, _ = _in_force_matrix(events, event_types, minerals, labels, days, index, RELAXED_CODE)
+    relaxed &= ~on
     # One weight row per (mineral, stage, year); each date then reads the row of its share year.
     groups = sh[["mineral", "stage", "basis", "year"]].drop_duplicates()
     groups = groups.sort_values(["mineral", "stage", "year"]).reset_index(drop=True)
@@ -376,6 +398,7 @@ def exposure(
     np.add.at(weights, (sh["group"], sh["key"]), sh["share"].to_numpy(dtype=float))
     value = np.minimum(weights @ on, 100.0)
     value_all = np.minimum(weights @ on_all, 100.0)
+    value_relaxed = np.minimum(weights @ relaxed, 100.0)
     day_years = pd.DatetimeIndex(ns_to_dates(days)).year.to_numpy()
     pairs = groups.groupby(["mineral", "stage"], sort=True)
     pick_rows, pick_cols = [], []
@@ -398,6 +421,7 @@ def exposure(
             "share_year": groups["year"].to_numpy(dtype=int)[g],
             "exposure": value[g, c],
             "exposure_all": value_all[g, c],
+            "exposure_relaxed": value_relaxed[g, c],
         }
     )
     if with_controls:
@@ -437,19 +461,21 @@ def _in_force_matrix(
     labels: pd.Index,
     days: np.ndarray,
     index: EventIndex | None = None,
+    code: int = ACTIVE_CODE,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Whether each ``country|mineral`` label has a control in force on each of the sorted ``days``.
 
     Built from each measure's in-force spans with a difference array over the days, so the cost
     grows with spans + days rather than with their product. The second matrix counts only
-    controls on all destinations.
+    controls on all destinations. Spans are per (measure, mineral); ``code`` picks the status
+    counted (in force by default, or relaxed).
     """
     ix = EventIndex.build(events, event_types) if index is None else index
-    measure, code, start, end = ix.spans(pd.Timestamp(int(days[-1])) + pd.Timedelta(days=1))
-    on = code == ACTIVE_CODE
-    measure, start, end = measure[on], start[on], end[on]
-    row, mineral = _family_rows(events["minerals"].to_numpy(dtype=object)[measure], minerals)
-    pos = measure[row]
+    unit, codes, start, end = ix.unit_spans(pd.Timestamp(int(days[-1])) + pd.Timedelta(days=1))
+    on = (codes == code) & (ix.unit_kind[unit] == 0)
+    unit, start, end = unit[on], start[on], end[on]
+    row, mineral = _family_rows(ix.unit_item[unit], minerals)
+    pos = ix.unit_measure[unit[row]]
     key = positions(pair_labels(events["actor"].to_numpy(dtype=object)[pos], mineral), labels)
     hit = key >= 0
     key, row, pos = key[hit], row[hit], pos[hit]

@@ -96,7 +96,8 @@ def overview(pkg: DataPackage, filters: Filters) -> Content:
         Number("Export controls in force", f"{data.measures_in_force} controls",
                "Controls matching the filters whose status is in force on the as-of date."),
         Number("Minerals under export control", f"{data.minerals_under_control} minerals",
-               "Distinct minerals covered by the controls in force."),
+               "Distinct minerals with a control in force for that mineral (a control relaxed "
+               "for a mineral does not count)."),
         Number("Deals in the last 12 months", f"{data.deals_last_12_months} deals",
                "Deals matching the filters announced in the 12 months to the as-of date."),
         Number("World mine supply behind a control", percent(data.exposure_now, 0),
@@ -125,6 +126,7 @@ def overview(pkg: DataPackage, filters: Filters) -> Content:
         numbers=numbers,
         tables=tables,
         charts=charts,
+        notes=views.unverified_caveats(pkg, filters.as_of, list(data.statuses["event_id"])),
     )
 
 

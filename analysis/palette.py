@@ -54,6 +54,7 @@ STATUS_COLOURS = {
     "announced": "#F0E442",
     "in force": "#D55E00",
     "suspended": "#999999",
+    "relaxed": "#CC79A7",
     "lifted": "#009E73",
     "replaced": "#56B4E9",
     "expired": "#DDDDDD",

@@ -18,7 +18,14 @@ from analysis.arrays import is_in, names_any, positions, split_lists
 from analysis.filters import Filters, filter_events, mineral_family
 from analysis.labels import labels
 from analysis.package import DataPackage
-from analysis.status import EventIndex, status_grid, status_intervals
+from analysis.status import (
+    EventIndex,
+    measure_status,
+    reviewed_through,
+    status_by_mineral,
+    status_grid,
+    status_intervals,
+)
 
 
 def category_of(pkg: DataPackage) -> pd.Series:
@@ -30,6 +37,95 @@ def category_of(pkg: DataPackage) -> pd.Series:
 def event_index(pkg: DataPackage) -> EventIndex:
     """The events as arrays for the status rules, built once per package."""
     return pkg.derived("event_index", lambda: EventIndex(pkg["events"], pkg["event_types"]))
+
+
+def review_date(pkg: DataPackage) -> pd.Timestamp | None:
+    """The data horizon (``x-reviewed-through`` in datapackage.yaml), or None."""
+    return reviewed_through(pkg.descriptor)
+
+
+def horizon_note(pkg: DataPackage, as_of: dt.date) -> str:
+    """One sentence for the as-of date picker when the date is past the review date, else ''."""
+    reviewed = review_date(pkg)
+    if reviewed is None or pd.Timestamp(as_of) <= reviewed:
+        return ""
+    return (
+        f"This date is after {reviewed.day} {reviewed:%B %Y}"
+        + ", the last day the events were reviewed: statuses that rest on a date scheduled after it "
+        "(a suspension due to end, a delayed start, an expiry) are marked unverified."
+    )
+
+
+def statuses_on(pkg: DataPackage, as_of: dt.date) -> pd.DataFrame:
+    """Every measure's status on ``as_of`` with ``verified``, ``caveat``, ``scope`` and ``label``.
+
+    ``label`` is what a reader sees: the status, ``(unverified)`` after it where the status is
+    inferred from a date scheduled after the review date, and the minerals whose status differs
+    (e.g. ``in force; relaxed for nickel, bauxite``).
+    """
+    out = measure_status(
+        pkg["events"], pkg["event_types"], pd.Timestamp(as_of), review_date(pkg), event_index(pkg)
+    )
+    minerals = pkg["minerals"]
+    names = {str(k): str(v) for k, v in zip(minerals["mineral_id"], minerals["name"], strict=True)}
+    scope = pd.Series([_mineral_names(t, names) for t in out["scope"]], index=out.index)
+    label = out["status"] + np.where(out["verified"], "", " (unverified)")
+    out["label"] = label + np.where(scope != "", "; " + scope, "")
+    return out
+
+
+def _mineral_names(scope: str, names: dict[str, str]) -> str:
+    """``relaxed for nickel, iron_ore`` -> ``relaxed for nickel, iron ore`` (display names)."""
+    parts = []
+    for clause in filter(None, scope.split("; ")):
+        status, _, listed = clause.partition(" for ")
+        shown = [names.get(m, m.replace("_", " ")).lower() for m in listed.split(", ")]
+        parts.append(f"{status} for {', '.join(shown)}")
+    return "; ".join(parts)
+
+
+def links(pkg: DataPackage) -> pd.DataFrame:
+    """Every relates_to link as a row: ``act`` (the lifecycle event) and ``target`` (acted on)."""
+
+    def build() -> pd.DataFrame:
+        ev = pkg["events"]
+        row, target = split_lists(ev["relates_to"].reset_index(drop=True))
+        return pd.DataFrame({"act": ev["event_id"].to_numpy(dtype=object)[row], "target": target})
+
+    return pkg.derived("links", build)
+
+
+def related_events(pkg: DataPackage, event_id: str) -> pd.DataFrame:
+    """Events linked to ``event_id`` both ways, with ``link`` saying how (plain text)."""
+    ln = links(pkg)
+    ev = pkg["events"].set_index("event_id", drop=False)
+    on_it = ln.loc[ln["target"] == event_id, "act"]
+    it_on = ln.loc[ln["act"] == event_id, "target"]
+    parts = [
+        ev.loc[ev.index.intersection(list(on_it))].assign(link="acts on this event"),
+        ev.loc[ev.index.intersection(list(it_on))].assign(link="this event acts on it"),
+    ]
+    return pd.concat(parts).reset_index(drop=True)
+
+
+def link_text(pkg: DataPackage) -> pd.Series:
+    """Per event id, its links both ways as one plain-text line of titles (empty when none)."""
+
+    def build() -> pd.Series:
+        ln = links(pkg)
+        title = pkg["events"].set_index("event_id")["title"]
+        acts_on = ln.assign(t=ln["target"].map(title)).groupby("act")["t"].agg("; ".join)
+        acted_by = ln.assign(t=ln["act"].map(title)).groupby("target")["t"].agg("; ".join)
+        ids = pkg["events"]["event_id"]
+        a = ids.map(acts_on).fillna("")
+        b = ids.map(acted_by).fillna("")
+        text = np.where(a != "", "Acts on: " + a, "")
+        both = (a != "") & (b != "")
+        text = np.where(both, text + " | ", text)
+        text = np.where(b != "", text + "Acted on by: " + b, text)
+        return pd.Series(text, index=ids.to_numpy(), dtype=object)
+
+    return pkg.derived("link_text", build)
 
 
 def latest_year(pkg: DataPackage) -> int:
@@ -95,7 +191,8 @@ def overview(pkg: DataPackage, filters: Filters) -> Overview:
     """Headline numbers as of the filters' date, the latest events, and exposure over time.
 
     * measures in force: controls matching the filters whose status is *in force* on ``as_of``;
-    * minerals under control: distinct mineral ids those measures cover;
+    * minerals under control: distinct mineral ids with a control in force *for that mineral*
+      (a measure relaxed for nickel does not put nickel under control);
     * deals in the last 12 months: deals matching the filters announced in the year to ``as_of``;
     * exposure: mean over the filtered minerals (all with production data if none is chosen) of
       the share of mine production behind a control in force on ``as_of`` (shares of the year
@@ -108,7 +205,9 @@ def overview(pkg: DataPackage, filters: Filters) -> Overview:
     grid = status_grid(pkg["events"], pkg["event_types"], [as_of], event_index(pkg))
     at = positions(grid["event_id"], controls["event_id"])  # -1: not among the filtered controls
     in_force = grid[(grid["status"] == "in force").to_numpy() & (at >= 0)]
-    minerals = set(split_lists(controls["minerals"].iloc[at[in_force.index.to_numpy()]])[1])
+    per = status_by_mineral(pkg["events"], event_index(pkg), as_of)  # a relaxed mineral is not
+    per = per[(per["status"] == "in force") & is_in(per["measure_id"], controls["event_id"])]
+    minerals = set(per["mineral"])
     deals = events[
         (cats == "deal")
         & (events["announced"] > as_of - pd.DateOffset(years=1))
@@ -164,7 +263,7 @@ def _exposure_series(
     if prod.empty:
         return pd.DataFrame(
             columns=["mineral", "stage", "basis", "date", "share_year", "exposure", "exposure_all",
-                     "label"]
+                     "exposure_relaxed", "label"]
         )  # fmt: skip
     ex = metrics.exposure(
         prod, pkg["events"], pkg["event_types"], pkg["minerals"], dates, None,
@@ -383,12 +482,11 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
         blocs.loc[blocs["members"].fillna("").str.split(";").map(lambda ms: iso3 in ms), "code"]
     )
     hits = pd.Series(names_any(ev["counterparts"], {iso3, *member_of}), index=ev.index)
-    grid = (
-        status_grid(pkg["events"], pkg["event_types"], [as_of], event_index(pkg))
-        .set_index("event_id")["status"]
-        .astype(str)
+    st_on = statuses_on(pkg, filters.as_of).set_index("event_id")
+    controls = ev[cats == "control"].assign(
+        status=lambda d: d["event_id"].map(st_on["label"]),
+        caveat=lambda d: d["event_id"].map(st_on["caveat"]).fillna(""),
     )
-    controls = ev[cats == "control"].assign(status=lambda d: d["event_id"].map(grid))
     imposed = controls[controls["actor"] == iso3]
     targeted = controls[hits.reindex(controls.index) | controls["counterparts"].eq("ALL")]
     targeted = targeted[targeted["actor"] != iso3]
@@ -534,10 +632,15 @@ def scenario_rows(pkg: DataPackage, stages: pd.DataFrame) -> pd.DataFrame:
     return pkg["production"].merge(keys, on=["mineral", "stage", "basis", "year"])
 
 
-def measure_history(pkg: DataPackage, event_ids: list[str], until: dt.date) -> pd.DataFrame:
-    """Status spans of the given measures up to ``until`` (for timelines and briefings)."""
+def measure_history(
+    pkg: DataPackage, event_ids: list[str], until: dt.date, by_mineral: bool = False
+) -> pd.DataFrame:
+    """Status spans of the given measures up to ``until`` (for timelines and briefings).
+
+    With ``by_mineral``, one life per (measure, mineral), with a ``mineral`` column.
+    """
     spans = status_intervals(
-        pkg["events"], pkg["event_types"], pd.Timestamp(until), event_index(pkg)
+        pkg["events"], pkg["event_types"], pd.Timestamp(until), event_index(pkg), by_mineral
     )
     return spans[is_in(spans["event_id"], pd.Series(event_ids, dtype=object))]
 
@@ -545,12 +648,11 @@ def measure_history(pkg: DataPackage, event_ids: list[str], until: dt.date) -> p
 def events_table(pkg: DataPackage, filters: Filters) -> pd.DataFrame:
     """The events matching the filters, with each control's status on the as-of date."""
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
-    grid = status_grid(
-        pkg["events"], pkg["event_types"], [pd.Timestamp(filters.as_of)], event_index(pkg)
-    )
-    status = grid.set_index("event_id")["status"].astype(str)
+    st_on = statuses_on(pkg, filters.as_of).set_index("event_id")
     out = events[events["announced"] <= pd.Timestamp(filters.as_of)].copy()  # known on as_of
-    out.insert(2, "status", out["event_id"].map(status))
+    out.insert(2, "status", out["event_id"].map(st_on["label"]))
+    out.insert(3, "status_caveat", out["event_id"].map(st_on["caveat"]).fillna(""))
+    out.insert(4, "links", out["event_id"].map(link_text(pkg)).fillna(""))
     return out
 
 
@@ -559,13 +661,24 @@ class TimelineData:
     events: pd.DataFrame
     spans: pd.DataFrame
     related: pd.DataFrame
+    mineral_spans: pd.DataFrame | None = None  # per (measure, mineral), for lanes by mineral
 
 
 def timeline(pkg: DataPackage, filters: Filters) -> TimelineData:
     """Events matching the filters and the status spans of the measures among them."""
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
-    spans = measure_history(pkg, list(events["event_id"]), filters.as_of)
-    return TimelineData(events, spans, pkg["events"][pkg["events"]["relates_to"].notna()])
+    ids = list(events["event_id"])
+    spans = measure_history(pkg, ids, filters.as_of)
+    per_mineral = measure_history(pkg, ids, filters.as_of, by_mineral=True)
+    related = pkg["events"][pkg["events"]["relates_to"].notna()]
+    return TimelineData(events, spans, related, per_mineral)
+
+
+def unverified_caveats(pkg: DataPackage, as_of: dt.date, event_ids: list[str]) -> list[str]:
+    """The caveat sentence of each given measure whose status on ``as_of`` is unverified."""
+    st_on = statuses_on(pkg, as_of)
+    hit = st_on[~st_on["verified"] & st_on["event_id"].isin(event_ids)]
+    return [f"{t}: {c}" for t, c in zip(hit["title"], hit["caveat"], strict=True)]
 
 
 def status_on_date(pkg: DataPackage, filters: Filters) -> pd.DataFrame:
@@ -588,4 +701,6 @@ def status_on_date(pkg: DataPackage, filters: Filters) -> pd.DataFrame:
     out = out.rename(columns={"title": "measure_title", "actor": "issuer", "start": "since"})
     rank = out["status"].map({"in force": 0, "suspended": 1, "announced": 2}).fillna(3)
     out = out.assign(_rank=rank).sort_values(["_rank", "since"], ascending=[True, False])
+    label = statuses_on(pkg, filters.as_of).set_index("event_id")["label"]  # "(unverified)" etc.
+    out["status"] = out["event_id"].map(label).fillna(out["status"])
     return out[cols].reset_index(drop=True)

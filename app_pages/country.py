@@ -58,6 +58,9 @@ with left:
 with right:
     st.subheader("Controls by others that reach it")
     show_table(pkg, data.targeted, ["actor", "scope", *cols])
+for line in view("unverified_caveats", pkg, filters.as_of,
+                 list(data.imposed["event_id"]) + list(data.targeted["event_id"])):  # fmt: skip
+    st.text(line)
 
 st.subheader(f"Deals it joined ({len(data.deals)}) and with whom")
 if data.partners.dropna(subset=["lat"]).empty or data.iso3 not in set(pkg["countries"]["iso3"]):

@@ -92,6 +92,10 @@ st.caption(
     "parties, at the host, sized by the number of parties. The countries in the country filter are "
     "outlined and their own arcs drawn strong, the others faint."
 )
+if measure == "controls":
+    controls = view("events_table", pkg, filters)
+    for line in view("unverified_caveats", pkg, filters.as_of, list(controls["event_id"])):
+        st.text(line)
 table = data.countries.dropna(subset=["value"]).sort_values("value", ascending=False)
 table = table.head(25).assign(country=table["iso3"].map(lambda c: lab.country(c, with_code=True)))
 st.dataframe(

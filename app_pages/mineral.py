@@ -97,6 +97,8 @@ if not data.exposure_series.empty:
         data.exposure_source,
     )  # fmt: skip
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+    for line in view("unverified_caveats", pkg, filters.as_of, list(data.events["event_id"])):
+        st.text(line)
 
 left, right = st.columns(2)
 with left:

@@ -25,6 +25,8 @@ st.caption(
     "sat behind a control, for the chosen filters: " + content.subtitle + "."
 )
 show_numbers(content.numbers)
+for line in content.notes:
+    st.text(line)
 if not content.charts:
     empty_explanation(filters)
 for chart in content.charts:

@@ -158,6 +158,9 @@ def sidebar_filters(pkg: DataPackage, uses: tuple[str, ...] = ALL_FILTERS) -> Fi
                 on_change=_sync_url,
                 help="Measures are shown in force, suspended or lifted as they stood on this date.",
             )
+            note = view("horizon_note", pkg, filters.as_of)
+            if note:
+                st.caption(note)
         st.caption("The address bar holds these filters: copy it to share this view.")
     st.session_state["_last_query"] = to_query(filters, ch)
     if st.query_params.get("present") == "1":  # the view in one line, since the sidebar is hidden

@@ -46,7 +46,7 @@ if events.empty:
     empty_explanation(filters)
 else:
     types = pkg["event_types"].set_index("event_type")
-    spans = data.spans
+    spans = data.mineral_spans if lane == "mineral" else data.spans
     fig = timeline_figure(
         events,
         spans,
@@ -56,6 +56,7 @@ else:
         as_of=filters.as_of,
         source_line=lab.source("events"),
         lane_names=lab.minerals if lane == "mineral" else lab.countries,
+        reviewed=view("review_date", pkg),
     )
     st.plotly_chart(
         fig,
@@ -82,14 +83,16 @@ else:
         f"announced {row['announced']:%d %b %Y} ({row['date_precision']} precision)"
     )
     st.link_button(f"Source: {row['source_publisher']}", row["source_url"])
-    related = pkg["events"][
-        (pkg["events"]["relates_to"] == pick) | (pkg["events"]["event_id"] == row["relates_to"])
-    ]
+    related = view("related_events", pkg, pick)
     if not related.empty:
-        st.caption("Related events")
+        st.caption("Linked events (acts on this event, or acted on by it)")
         show_table(
-            pkg, related, ["event_type", "announced", "effective", "ends", "title", "source_url"]
+            pkg,
+            related,
+            ["link", "event_type", "announced", "effective", "ends", "title", "source_url"],
         )
+    for line in view("unverified_caveats", pkg, filters.as_of, list(events["event_id"])):
+        st.text(line)
 st.subheader(f"Export controls: status on {filters.as_of:%d %B %Y}")
 on_date = view("status_on_date", pkg, filters)
 if on_date.empty:

@@ -18,7 +18,9 @@ def scale_events(events: pd.DataFrame, k: int) -> pd.DataFrame:
         c = events.copy()
         suffix = "" if i == 0 else f"-x{i}"
         c["event_id"] = c["event_id"] + suffix
-        c["relates_to"] = c["relates_to"].where(c["relates_to"].isna(), c["relates_to"] + suffix)
+        c["relates_to"] = c["relates_to"].where(
+            c["relates_to"].isna(), c["relates_to"].str.replace(";", suffix + ";") + suffix
+        )
         copies.append(c)
     return pd.concat(copies, ignore_index=True)
 
@@ -56,7 +58,9 @@ def write_scaled_data_dir(source: Path, target: Path, k: int) -> Path:
                     {
                         **r,
                         "event_id": r["event_id"] + suffix,
-                        "relates_to": r["relates_to"] + suffix if r["relates_to"] else "",
+                        "relates_to": ";".join(x + suffix for x in r["relates_to"].split(";"))
+                        if r["relates_to"]
+                        else "",
                     }
                 )
     return target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import shutil
@@ -118,3 +119,20 @@ def test_cli_brief_rejects_unknown_choices() -> None:
     done = subprocess.run([sys.executable, "-m", "analysis", "brief", "--country", "XXA", "--out", "x.pdf"],
                           capture_output=True, text=True, cwd=ROOT, check=False)  # fmt: skip
     assert done.returncode == 2 and "unknown country 'XXA'; valid choices: ABW" in done.stderr
+
+
+@needs_browser
+def test_exposure_slide_prints_the_unverified_caveat(tmp_path: Path) -> None:
+    """Past the review date, the slide whose chart rests on an inferred status says so."""
+    pkg = load_package(DATA)
+    late = Filters(end=dt.date(2026, 12, 2), as_of=dt.date(2026, 12, 2))
+    doc = briefing.mineral_briefing(pkg, "rare_earths", late)
+    chart = "Supply behind export controls over time"
+    assert any("10 November 2026" in line for line in doc.chart_notes[chart])
+    prs = Presentation(io.BytesIO(briefing.build(doc, "pptx")))
+    slide = next(s for s in prs.slides if titles_of(s) == chart)
+    text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert "no later source is in the data" in text
+    # Before the review date nothing is flagged.
+    early = briefing.mineral_briefing(pkg, "rare_earths", FILTERS)
+    assert early.chart_notes == {}

@@ -229,3 +229,71 @@ def test_monthly_exposure_from_intervals_equals_the_date_grid(pkg) -> None:
     assert len(both) == len(grid) == len(fast)
     assert (both["exposure_grid"] - both["exposure_fast"]).abs().max() < 1e-9
     assert (both["exposure_all_grid"] - both["exposure_all_fast"]).abs().max() < 1e-9
+
+
+def _csv_share(mineral: str, country: str, year: str) -> float:
+    """Country share of world mine production, straight from production.csv (csv module).
+
+    The mineral must have a single basis at the mine stage (nickel, bauxite do).
+    """
+    import csv
+
+    with open(DATA / "production.csv", encoding="utf-8", newline="") as fh:
+        rows = [
+            r for r in csv.DictReader(fh)
+            if r["mineral"] == mineral and r["stage"] == "mine" and r["year"] == year
+            and r["measure"] == "production"
+        ]  # fmt: skip
+    qty = {r["country"]: float(r["quantity"]) for r in rows if r["quantity"]}
+    return 100 * qty[country] / qty["WLD"]  # USGS's world total is the denominator
+
+
+def test_indonesia_relaxation_moves_nickel_and_bauxite_exposure(pkg) -> None:
+    """Exposure dips in 2017-2019 (relaxed, its own band) and returns in 2020 / mid-2023.
+
+    Each step equals Indonesia's share of world mine output in the share year the metric used,
+    read straight from production.csv.
+    """
+    days = pd.to_datetime(["2016-06-01", "2018-06-01", "2019-12-31", "2020-01-01",
+                           "2023-06-01", "2023-07-01"])  # fmt: skip
+    args = (pkg["production"], pkg["events"], pkg["event_types"], pkg["minerals"], days)
+    ex = metrics.exposure(*args, bases=pkg["production_bases"])
+    mine = ex[ex["stage"] == "mine"].set_index(["mineral", "date"])
+
+    def step(mineral: str, before: str, after: str, col: str = "exposure") -> float:
+        got = mine.loc[mineral]
+        a, b = got.loc[pd.Timestamp(before)], got.loc[pd.Timestamp(after)]
+        assert a["share_year"] == b["share_year"]
+        return float(b[col] - a[col])
+
+    def idn(mineral: str, on: str) -> float:
+        year = mine.loc[mineral].loc[pd.Timestamp(on), "share_year"]
+        return _csv_share(mineral, "IDN", str(int(year)))
+
+    for mineral in ("nickel", "bauxite"):
+        assert -step(mineral, "2016-06-01", "2018-06-01") == pytest.approx(
+            idn(mineral, "2018-06-01"), abs=0.05
+        )
+        got = mine.loc[mineral].loc[pd.Timestamp("2018-06-01")]
+        assert got["exposure_relaxed"] == pytest.approx(idn(mineral, "2018-06-01"), abs=0.05)
+        assert "idn-raw-ore-export-ban-2014" not in got["controls"]
+    assert step("nickel", "2019-12-31", "2020-01-01") == pytest.approx(
+        idn("nickel", "2020-01-01"), abs=0.05
+    )
+    assert mine.loc["bauxite"].loc[pd.Timestamp("2020-01-01"), "exposure_relaxed"] > 0
+    assert step("bauxite", "2023-06-01", "2023-07-01") == pytest.approx(
+        idn("bauxite", "2023-07-01"), abs=0.05
+    )
+    # The long-series path (spans, no control names) gives the same numbers.
+    fast = metrics.exposure(*args, bases=pkg["production_bases"], with_controls=False)
+    cols = ["exposure", "exposure_all", "exposure_relaxed"]
+    pd.testing.assert_frame_equal(
+        fast[cols].reset_index(drop=True), ex[cols].reset_index(drop=True)
+    )
+
+
+def test_status_by_mineral_cli_rows(pkg) -> None:
+    out = run("status", "--as-of", "2018-06-01", "--by-mineral", "--json")
+    rows = {(r["measure_id"], r["mineral"]): r["status"] for r in json.loads(out.stdout)}
+    assert rows[("idn-raw-ore-export-ban-2014", "nickel")] == "relaxed"
+    assert rows[("idn-raw-ore-export-ban-2014", "tin")] == "in force"

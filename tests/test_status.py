@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.package import load_package
-from analysis.status import status_grid, status_intervals
+from analysis.status import (
+    STATUSES,
+    EventIndex,
+    measure_status,
+    reviewed_through,
+    status_by_mineral,
+    status_grid,
+    status_intervals,
+)
 from tests.conftest import DATA
 
 
@@ -171,55 +180,98 @@ ORACLE_TYPES = pd.DataFrame(
 )
 
 
-def oracle_status(events: list[dict], measure: dict, d: pd.Timestamp) -> str:
-    """The module docstring's rules, one (measure, date) at a time, in plain Python."""
+def _ids(text) -> list[str]:
+    return [] if not isinstance(text, str) else [p for p in text.split(";") if p]
+
+
+def covers(act: dict, measure: dict, unit: tuple[str, str]) -> bool:
+    """The module docstring's scope rule for one act and one unit ("mineral"/"hs", item)."""
+    act_min, act_hs = set(_ids(act.get("minerals"))), set(_ids(act.get("hs_codes")))
+    kind, item = unit
+    if kind == "mineral":
+        return not act_hs and (not act_min or item in act_min or item == "")
+    if act_hs:
+        return item in act_hs
+    return set(_ids(measure.get("minerals"))) <= act_min or not act_min
+
+
+def units_of(measure: dict) -> list[tuple[str, str]]:
+    minerals = list(dict.fromkeys(_ids(measure.get("minerals")))) or [""]
+    return [("mineral", m) for m in minerals] + [
+        ("hs", c) for c in dict.fromkeys(_ids(measure.get("hs_codes")))
+    ]
+
+
+def oracle_status(events: list[dict], measure: dict, d: pd.Timestamp, unit=None) -> str:
+    """The module docstring's rules, one (unit, date) at a time, in plain Python.
+
+    With ``unit`` None: the measure's own status, the most active among its mineral units.
+    """
+    if unit is None:
+        order = ["in force", "relaxed", "suspended", "announced", "expired", "replaced",
+                 "lifted", "not announced"]  # fmt: skip
+        got = [oracle_status(events, measure, d, u) for u in units_of(measure) if u[0] == "mineral"]
+        return min(got, key=order.index)
 
     def start(e: dict) -> pd.Timestamp:
         return e["announced"] if pd.isna(e["effective"]) else e["effective"]
 
-    def acting(target: str, kind: str) -> list[dict]:
-        return [e for e in events if e["relates_to"] == target and e["event_type"] == kind]
+    def acting(target: dict, kind: str) -> list[dict]:
+        return [
+            e
+            for e in events
+            if target["event_id"] in _ids(e["relates_to"])
+            and e["event_type"] == kind
+            and covers(e, measure, unit)
+        ]
+
+    def runs(a: dict) -> bool:
+        if start(a) > d:
+            return False
+        a_end = a["ends"]
+        ext = [
+            e["ends"] for e in acting(a, "extension") if e["announced"] <= d and pd.notna(e["ends"])
+        ]
+        if ext:
+            a_end = max(ext)
+        lifts = [start(e) for e in acting(a, "lifting") if start(e) <= d]
+        if lifts:
+            a_end = min(lifts) - pd.Timedelta(days=1)
+        return pd.isna(a_end) or d <= a_end
 
     if d < measure["announced"]:
         return "not announced"
     if d < start(measure):
         return "announced"
-    if any(start(e) <= d for e in acting(measure["event_id"], "lifting")):
+    if any(start(e) <= d for e in acting(measure, "lifting")):
         return "lifted"
-    if any(start(e) <= d for e in acting(measure["event_id"], "replacement")):
+    if any(start(e) <= d for e in acting(measure, "replacement")):
         return "replaced"
     end = measure["ends"]
     ext_ends = [
         e["ends"]
-        for e in acting(measure["event_id"], "extension")
+        for e in acting(measure, "extension")
         if e["announced"] <= d and pd.notna(e["ends"])
     ]
     if ext_ends:
         end = max(ext_ends)
     if pd.notna(end) and end < d:
         return "expired"
-    for s in acting(measure["event_id"], "suspension"):
-        if start(s) > d:
-            continue
-        s_end = s["ends"]
-        s_ext = [
-            e["ends"]
-            for e in acting(s["event_id"], "extension")
-            if e["announced"] <= d and pd.notna(e["ends"])
-        ]
-        if s_ext:
-            s_end = max(s_ext)
-        lifts = [start(e) for e in acting(s["event_id"], "lifting") if start(e) <= d]
-        if lifts:
-            s_end = min(lifts) - pd.Timedelta(days=1)
-        if pd.isna(s_end) or d <= s_end:
-            return "suspended"
+    if any(runs(s) for s in acting(measure, "suspension")):
+        return "suspended"
+    if any(runs(x) for x in acting(measure, "exemption")):
+        return "relaxed"
     return "in force"
+
+
+MINERAL_POOL = ["nickel", "bauxite", "tin", "copper"]
+CODE_POOL = ["2604", "2606", "7402"]
 
 
 @st.composite
 def histories(draw) -> list[dict]:
-    """One to three measures and up to six lifecycle events acting on them or on each other."""
+    """One to three measures and up to six lifecycle events acting on one or more of them or on
+    each other, each naming some minerals (and sometimes HS codes)."""
 
     # Dates on a 10-day grid, so that events and probes often fall on the same or adjacent days.
     def when() -> pd.Timestamp:
@@ -229,23 +281,33 @@ def histories(draw) -> list[dict]:
         gap = draw(st.one_of(st.none(), st.integers(0, 30)))
         return pd.NaT if gap is None else after + pd.Timedelta(days=10 * gap)
 
+    def some(pool: list[str], min_size: int) -> str | None:
+        picked = draw(st.lists(st.sampled_from(pool), min_size=min_size, max_size=3, unique=True))
+        return ";".join(picked) or None
+
     events = []
     for i in range(draw(st.integers(1, 3))):
         announced = when()
         lag = draw(st.one_of(st.none(), st.integers(0, 6)))
         effective = pd.NaT if lag is None else announced + pd.Timedelta(days=10 * lag)
+        codes = some(CODE_POOL, 0) if draw(st.booleans()) else None
         events.append({"event_id": f"m{i}", "event_type": "control_ban", "announced": announced,
-                       "effective": effective, "ends": maybe_end(announced), "relates_to": None})  # fmt: skip
+                       "effective": effective, "ends": maybe_end(announced), "relates_to": None,
+                       "minerals": some(MINERAL_POOL, 1), "hs_codes": codes})  # fmt: skip
     for j in range(draw(st.integers(0, 6))):
         kind = draw(
             st.sampled_from(["suspension", "extension", "lifting", "replacement", "exemption"])
         )
-        target = draw(st.sampled_from([e["event_id"] for e in events]))
+        pool = [e["event_id"] for e in events]
+        targets = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True))
         announced = when()
         lag = draw(st.one_of(st.none(), st.integers(0, 3)))
         effective = pd.NaT if lag is None else announced + pd.Timedelta(days=10 * lag)
+        codes = some(CODE_POOL, 1) if draw(st.integers(0, 4)) == 0 else None
         events.append({"event_id": f"l{j}", "event_type": kind, "announced": announced,
-                       "effective": effective, "ends": maybe_end(announced), "relates_to": target})  # fmt: skip
+                       "effective": effective, "ends": maybe_end(announced),
+                       "relates_to": ";".join(targets), "minerals": some(MINERAL_POOL, 1),
+                       "hs_codes": codes})  # fmt: skip
     return events
 
 
@@ -267,6 +329,15 @@ def test_status_follows_the_rules_as_written(events, offsets) -> None:
     for m in measures:
         for d in dates:
             assert got[(m["event_id"], d)] == oracle_status(events, m, d), (m["event_id"], d)
+    # Per unit (mineral and HS code), on every probe date.
+    ix = EventIndex(frame, ORACLE_TYPES)
+    for d in dates:
+        per = status_by_mineral(frame, ix, d, hs_codes=True)
+        for r in per.itertuples():
+            m = next(e for e in measures if e["event_id"] == r.measure_id)
+            unit = ("mineral", r.mineral) if not r.hs_code else ("hs", r.hs_code)
+            assert r.status == oracle_status(events, m, d, unit), (r.measure_id, unit, d)
+        assert len(per) == sum(len(units_of(m)) for m in measures)
     until = dates[-1] + pd.Timedelta(days=1)
     spans = status_intervals(frame, ORACLE_TYPES, until)
     for (event_id, d), status in got.items():
@@ -275,3 +346,163 @@ def test_status_follows_the_rules_as_written(events, offsets) -> None:
             assert hit.empty
         else:
             assert hit["status"].tolist() == [status]
+    # Unit spans agree with the unit statuses.
+    unit, code, start, end = ix.unit_spans(until)
+    for d in dates:
+        d_ns = d.value
+        codes = ix.unit_status_codes(
+            np.arange(len(ix.unit_measure)), np.full(len(ix.unit_measure), d_ns)
+        )
+        for u, c in enumerate(codes.tolist()):
+            inside = (unit == u) & (start <= d_ns) & (d_ns < end)
+            if STATUSES[c] == "not announced":
+                assert not inside.any()
+            else:
+                assert code[inside].tolist() == [c]
+
+
+# Indonesia's 2014 raw-ore ban and its 2017 relaxation, dated from the sources in events.csv:
+# relaxed from the 12 January 2017 announcement (Government Regulation 1/2017, ESDM Regulation
+# 5/2017); nickel's window cut to 31 December 2019 by ESDM Regulation 11/2019 (lifting effective
+# 1 January 2020); bauxite's window extended to 10 June 2023 by ESDM Regulation 17/2020, Art. 46.
+BAN_2014 = "idn-raw-ore-export-ban-2014"
+
+
+@pytest.mark.parametrize(
+    ("day", "mineral", "expected"),
+    [
+        ("2016-12-31", "nickel", "in force"),
+        ("2017-01-11", "nickel", "in force"),
+        ("2017-01-12", "nickel", "relaxed"),
+        ("2017-01-12", "bauxite", "relaxed"),
+        ("2017-01-12", "tin", "in force"),
+        ("2018-06-01", "gold", "in force"),
+        ("2019-12-31", "nickel", "relaxed"),
+        ("2020-01-01", "nickel", "in force"),
+        ("2020-01-01", "bauxite", "relaxed"),
+        ("2022-01-11", "bauxite", "relaxed"),
+        ("2022-01-12", "bauxite", "relaxed"),  # the 2020 extension, not the 2017 end date
+        ("2023-06-10", "bauxite", "relaxed"),
+        ("2023-06-11", "bauxite", "in force"),
+    ],
+)
+def test_indonesia_relaxation_per_mineral(pkg, day: str, mineral: str, expected: str) -> None:
+    ix = EventIndex(pkg["events"], pkg["event_types"])
+    per = status_by_mineral(pkg["events"], ix, pd.Timestamp(day)).set_index(
+        ["measure_id", "mineral"]
+    )
+    assert per.at[(BAN_2014, mineral), "status"] == expected
+    # The measure as a whole stands throughout (tin, chromium, gold and silver stay banned).
+    assert status_on(pkg, BAN_2014, day) == "in force"
+
+
+def test_a_lifecycle_row_covers_what_its_minerals_say(pkg) -> None:
+    """Each act names at least one mineral of each event it acts on (else it would act on nothing)."""
+    ev = pkg["events"].set_index("event_id")
+    for act, row in ev[ev["relates_to"].notna()].iterrows():
+        for target in row["relates_to"].split(";"):
+            shared = set(row["minerals"].split(";")) & set(ev.at[target, "minerals"].split(";"))
+            assert shared, (act, target)
+
+
+def test_an_act_on_several_measures_acts_on_each(pkg) -> None:
+    """The Busan general-licence commitment relaxes all four licensing measures it names."""
+    ix = EventIndex(pkg["events"], pkg["event_types"])
+    per = status_by_mineral(pkg["events"], ix, pd.Timestamp("2025-11-05")).set_index(
+        ["measure_id", "mineral"]
+    )["status"]
+    assert per[("chn-gallium-germanium-licensing-2023", "gallium")] == "relaxed"
+    assert per[("chn-graphite-licensing-2023", "graphite")] == "relaxed"
+    assert per[("chn-rare-earths-seven-licensing-2025-04", "terbium")] == "relaxed"
+    assert per[("chn-antimony-superhard-licensing-2024", "antimony")] == "relaxed"
+    # Superhard materials are not named by the commitment: that part stays in force.
+    assert per[("chn-antimony-superhard-licensing-2024", "superhard_materials")] == "in force"
+
+
+HORIZON_TYPES = pd.DataFrame(
+    {"event_type": ["control_ban", "suspension"], "category": ["control", "lifecycle"],
+     "effect": [None, "suspend"]}
+)  # fmt: skip
+
+
+def _horizon_case() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"event_id": "ban", "event_type": "control_ban", "minerals": "gallium",
+             "announced": pd.Timestamp("2024-12-03"), "effective": pd.Timestamp("2024-12-03"),
+             "ends": pd.NaT, "relates_to": None, "instrument": None, "actor": "CHN",
+             "counterparts": "USA", "title": "Ban"},
+            {"event_id": "pause", "event_type": "suspension", "minerals": "gallium",
+             "announced": pd.Timestamp("2025-11-09"), "effective": pd.Timestamp("2025-11-09"),
+             "ends": pd.Timestamp("2026-11-27"), "relates_to": "ban",
+             "instrument": "Announcement No. 72", "actor": "CHN", "counterparts": "USA",
+             "title": "Pause"},
+        ]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("day", "status", "verified"),
+    [
+        ("2026-06-16", "suspended", True),  # before the review date
+        ("2026-06-17", "suspended", True),  # on it
+        ("2026-11-27", "suspended", True),  # after it, but nothing scheduled has happened yet
+        ("2026-11-28", "in force", False),  # rests on the suspension's scheduled end
+        ("2027-06-01", "in force", False),
+    ],
+)
+def test_horizon_on_both_sides_of_the_review_date(day: str, status: str, verified: bool) -> None:
+    ev = _horizon_case()
+    ix = EventIndex(ev, HORIZON_TYPES)
+    out = measure_status(ev, HORIZON_TYPES, pd.Timestamp(day), pd.Timestamp("2026-06-17"), ix)
+    row = out.set_index("event_id").loc["ban"]
+    assert (row["status"], bool(row["verified"])) == (status, verified)
+    if verified:
+        assert row["caveat"] == ""
+    else:
+        assert "27 November 2026" in row["caveat"] and "17 June 2026" in row["caveat"]
+        assert "Announcement No. 72" in row["caveat"]
+    per = status_by_mineral(ev, ix, pd.Timestamp(day), pd.Timestamp("2026-06-17"))
+    assert per["verified"].tolist() == [verified]
+    # Without a review date nothing is flagged.
+    assert measure_status(ev, HORIZON_TYPES, pd.Timestamp(day), None, ix)["verified"].all()
+
+
+def test_real_data_flags_chinas_lapsed_suspensions(pkg) -> None:
+    reviewed = reviewed_through(pkg.descriptor)
+    assert reviewed is not None
+    assert reviewed == pkg["events"]["source_date"].max()  # until the lead sets the final value
+    out = measure_status(
+        pkg["events"], pkg["event_types"], pd.Timestamp("2026-12-02"), reviewed
+    ).set_index("event_id")
+    lapsed = [
+        "chn-usa-gallium-germanium-antimony-ban-2024-12",
+        "chn-rare-earths-five-licensing-2025-10",
+        "chn-rare-earth-tech-controls-2025-10",
+        "chn-superhard-materials-licensing-2025-10",
+        "chn-lithium-battery-graphite-anode-licensing-2025-10",
+        "chn-rare-earth-equipment-materials-licensing-2025-10",
+        "chn-rare-earth-extraterritorial-licensing-2025-10",
+    ]
+    assert not out.loc[lapsed, "verified"].any()
+    assert (out.loc[lapsed, "status"] == "in force").all()
+    # A measure in force with no scheduled change stays verified.
+    assert out.at["chn-gallium-germanium-licensing-2023", "verified"]
+    on_review = measure_status(pkg["events"], pkg["event_types"], reviewed, reviewed)
+    assert on_review["verified"].all()
+
+
+def test_mineral_spans_agree_with_the_status_by_mineral_on_every_month(pkg) -> None:
+    until = pd.Timestamp("2026-12-31")
+    spans = status_intervals(pkg["events"], pkg["event_types"], until, by_mineral=True)
+    ix = EventIndex(pkg["events"], pkg["event_types"])
+    for day in pd.date_range("2013-01-01", until, freq="6MS"):
+        per = status_by_mineral(pkg["events"], ix, day)
+        per = per[per["status"] != "not announced"]
+        hit = spans[(spans["start"] <= day) & (day < spans["end"])]
+        got = hit.set_index(["event_id", "mineral"])["status"]
+        want = per.set_index(["measure_id", "mineral"])["status"]
+        assert (
+            got.sort_index().to_dict()
+            == want.rename_axis(["event_id", "mineral"]).sort_index().to_dict()
+        )

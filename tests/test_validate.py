@@ -56,6 +56,10 @@ def test_real_data_is_valid() -> None:
             "data/events.csv:2: relates_to: 'no-such-event' is not a event_id in events.csv",
         ),
         (
+            {"relates_to": f"{GA};no-such-event"},
+            "data/events.csv:2: relates_to: 'no-such-event' is not a event_id in events.csv",
+        ),
+        (
             {"source_url": "javascript:alert(1)"},
             "data/events.csv:2: source_url: 'javascript:alert(1)' is not an http(s) URL",
         ),
