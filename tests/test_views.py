@@ -52,7 +52,7 @@ def test_status_labels_say_unverified_and_name_minerals(pkg) -> None:
 def test_the_events_table_carries_label_caveat_and_links(pkg) -> None:
     filters = Filters(end=dt.date(2026, 12, 31), as_of=dt.date(2026, 12, 2))
     table = views.events_table(pkg, filters).set_index("event_id")
-    assert table.at["chn-superhard-materials-licensing-2025-10", "status_2026_12_02"] == (
+    assert table.at["chn-superhard-materials-licensing-2025-10", "status"] == (
         "in force (unverified)"
     )
     assert table.at["chn-superhard-materials-licensing-2025-10", "status_caveat"]
