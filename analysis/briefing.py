@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import figures, pages_content, sources, views
-from analysis.filters import Filters
+from analysis.filters import Filters, acts
 from analysis.labels import labels
 from analysis.metrics import SCENARIO_ASSUMPTIONS
 from analysis.package import DataPackage
@@ -168,7 +168,8 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
     ).drop_duplicates("event_id")
     if len(events):
         counts = (
-            events.assign(year=events["announced"].dt.year)
+            acts(events, pkg["events"])
+            .assign(year=lambda e: e["announced"].dt.year)
             .groupby(["year", "event_type"])
             .size()
             .rename("n")
@@ -177,10 +178,31 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
         charts.append(("Events per year", figures.counts_figure(
             counts, "year", "n", "event_type", f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
             labels(pkg).source("events"), "Year announced", "Number of events", names=labels(pkg).event_types)))  # fmt: skip
+    dep = views.country_dependency(pkg, iso3, filters)
+    column = "From controlled exporters (%)"
+    if not dep.table.empty:
+        ranked = dep.table.head(12)
+        charts.append(("What it depends on", figures.shares_figure(
+            pd.DataFrame({"country": ranked["Mineral"], "share": ranked[column]}), {},
+            f"{prof.name}: share of {dep.year} imports from exporters with a control in force on {filters.as_of:%d %b %Y}, by mineral (%)",
+            f"{dep.source}. Dataset v{pkg.version}.", top=12)))  # fmt: skip
+        slopes = dep.slopes[dep.slopes["mineral"].isin(dep.minerals[:8])]
+        if not slopes.empty:
+            charts.append(("How its dependency changed", figures.slope_figure(
+                slopes, "controlled_share", "Imports from controlled exporters (%)",
+                f"{prof.name}: share of imports from controlled exporters, {dep.since} and {dep.year}",
+                f"{dep.source}. Dataset v{pkg.version}.")))  # fmt: skip
     numbers = [(n.label, n.value) for n in content.numbers]
+    if not dep.table.empty:
+        over_half = int((dep.table[column] > 50).sum())
+        numbers.append((f"Minerals with over half of {dep.year} imports from controlled exporters",
+                        str(over_half)))  # fmt: skip
     empty = f"No deal or export-control event involving {prof.name} matches these filters."
     title = f"{prof.name}: minerals, export controls and deals"
-    return _topic_briefing(pkg, filters, title, numbers, charts, events, empty)
+    doc = _topic_briefing(pkg, filters, title, numbers, charts, events, empty)
+    if not dep.table.empty:
+        doc.sources.append(views.trade_citation(pkg))
+    return doc
 
 
 def scenario_briefing(

@@ -6,14 +6,18 @@ Commands
                                       import_reliance.csv from the USGS MCS 2022-2026 releases in DIR
   ingest-usgs-imports DIR             build import_reliance.csv only (MCS 2025 and 2026 Fig. 2)
   ingest-reference DIR                build countries.csv, country_shapes.geojson, eu_crm_2023.csv
+  ingest-baci PATH                    build trade.parquet and trade_countries.csv from CEPII BACI
   status --as-of DATE [--by-mineral] [--json|--csv]  every measure with its status on DATE,
       whether it is verified (not inferred from a date scheduled after the review date) and why
   concentration --mineral M --stage S --year Y [--basis B] [--json|--csv]
                                       shares, HHI, top-1 and top-3 (basis: the stage's default
                                       from production_bases.csv unless given; always printed)
-  exposure --mineral M --as-of DATE [--production-basis B] [--json|--csv]
-                                      share of supply behind controls in force (shares of the
-                                      as-of year, or the nearest year held)
+  exposure --mineral M --as-of DATE [--basis production|trade] [--production-basis B] [--json|--csv]
+                                      share of supply (or of world exports, --basis trade) behind
+                                      controls in force (shares of the as-of year, or the nearest
+                                      year held)
+  dependency --importer ISO3 (--mineral M | --hs CODE) --year YYYY [--as-of DATE] [--json|--csv]
+                                      an importer's sources, import HHI and controlled share (BACI)
   scenario --country C --mineral M --cut PCT [--as-of DATE] [--production-basis B] [--json|--csv]
                                       what-if export cut
   brief (--mineral M | --country C | --scenario C,M,PCT) [--as-of DATE] --out FILE.pptx|FILE.pdf
@@ -77,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
+    p = sub.add_parser("ingest-baci", help="build trade.parquet from CEPII BACI (HS92, SQLite)")
+    p.add_argument("release", type=Path, help="baci_minerals.db")
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
     p = sub.add_parser("status", help="every measure with its status on a date")
     p.add_argument("--as-of", type=_date, required=True)
     p.add_argument(
@@ -100,6 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--production-basis",
         help="basis for a stage with several (default: production_bases.csv); 'STAGE=BASIS'",
     )
+    p.add_argument(
+        "--basis",
+        choices=["production", "trade"],
+        default="production",
+        help="production: USGS output shares; trade: BACI export shares of the year",
+    )
+    _output_flags(p)
+    p.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
+    p = sub.add_parser("dependency", help="an importer's sources, HHI and controlled share (BACI)")
+    p.add_argument("--importer", required=True, help="ISO alpha-3 code of the importer")
+    product = p.add_mutually_exclusive_group(required=True)
+    product.add_argument("--mineral", help="mineral id: every HS code of the mineral")
+    product.add_argument("--hs", help="one HS 1992 six-digit code from data/hs_codes.csv")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--as-of", type=_date, help="date of the export controls counted")
     _output_flags(p)
     p.add_argument("--data-dir", type=Path, default=DATA_DIR)
 
@@ -172,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if cmd in {"ingest-usgs", "ingest-usgs-imports", "ingest-reference"}:
         return _ingest(args)
+    if cmd == "ingest-baci":
+        return _ingest_baci(args)
     try:
         package = load_package(args.data_dir)
     except DataPackageError as exc:
@@ -257,6 +283,8 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
             _emit(table, args)
         return 0
     if cmd == "exposure":
+        if args.basis == "trade":
+            return _trade_exposure(package, args)
         _choose("mineral", args.mineral, sorted(set(prod["mineral"])))
         chosen = _chosen_basis(prod, args.mineral, args.production_basis)
         mine = prod[prod["mineral"] == args.mineral]
@@ -265,8 +293,11 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
             mine, package["events"], package["event_types"], package["minerals"], [args.as_of],
             bases=package["production_bases"],
         )  # fmt: skip
-        _emit(out[out["mineral"] == args.mineral].reset_index(drop=True), args)
+        out = out[out["mineral"] == args.mineral].reset_index(drop=True)
+        _emit(out.assign(data_basis="production"), args)
         return 0
+    if cmd == "dependency":
+        return _dependency(package, args)
     if cmd == "brief":
         return _brief(package, args)
     if cmd == "scenario":
@@ -294,6 +325,70 @@ def _analyse(cmd: str, package: DataPackage, args: argparse.Namespace) -> int:
             _emit(res["stages"], args)
         return 0
     raise AssertionError(cmd)  # pragma: no cover - argparse restricts commands
+
+
+def _trade_exposure(package: DataPackage, args: argparse.Namespace) -> int:
+    from analysis import trade
+
+    _choose("mineral", args.mineral, sorted(set(package["hs_codes"]["mineral"])))
+    out = trade.trade_exposure(
+        package["trade"], package["hs_codes"], package["events"], package["event_types"],
+        package["minerals"], package["blocs"], [args.as_of], mineral_ids=[args.mineral],
+    )  # fmt: skip
+    _emit(out.reset_index(drop=True), args)
+    return 0
+
+
+def _dependency(package: DataPackage, args: argparse.Namespace) -> int:
+    from analysis import trade
+
+    table, codes = package["trade"], package["hs_codes"]
+    importers = [str(c) for c in table["importer"].cat.categories]
+    _choose("importer", args.importer, importers)
+    if args.mineral is not None:
+        _choose("mineral", args.mineral, sorted(set(codes["mineral"])))
+        hs = trade.codes_for(codes, mineral=args.mineral)
+    else:
+        _choose("HS code", args.hs, sorted(set(codes["hs"].astype(str))))
+        hs = trade.codes_for(codes, hs=args.hs)
+    years = sorted({int(y) for y in pd.unique(table["year"])})
+    _choose("year", args.year, years)
+    pairs = None
+    if args.as_of is not None:
+        ctl = trade.export_controls(
+            package["events"], package["event_types"], package["minerals"], package["blocs"],
+            args.as_of,
+        )  # fmt: skip
+        pairs = trade.controlled_pairs(ctl, codes, hs, args.importer)
+    dep = trade.dependency(table, args.importer, hs, args.year, pairs)
+    if args.csv:
+        src = dep.sources
+        frame = pd.DataFrame(
+            {
+                "importer": dep.importer,
+                "year": dep.year,
+                "hs": ";".join(dep.hs),
+                "exporter": src["exporter"],
+                "value_kusd": src["value"].round(3),
+                "share": src["share"].round(2),
+                "quantity_t": src["quantity"].round(3),
+                "quantity_share": src["quantity_share"].round(2),
+                "hhi": round(dep.hhi, 1),
+            }
+        )
+        if pairs is not None:
+            controlled = set(pairs["exporter"])
+            frame["controlled"] = src["exporter"].isin(controlled).to_numpy()
+            frame["controlled_share"] = round(dep.controlled_share or 0.0, 2)
+        _emit(frame, args)
+    else:
+        doc = dep.as_dict()
+        if args.json:
+            print(json.dumps(doc, indent=2, ensure_ascii=False))
+        else:
+            for key, value in doc.items():
+                print(f"{key}: {value}")
+    return 0
 
 
 def _chosen_basis(prod: pd.DataFrame, mineral: str, text: str | None) -> dict:
@@ -332,6 +427,26 @@ def _ingest(args: argparse.Namespace) -> int:
     except (IngestError, KeyError, ValueError) as exc:
         print(f"ingest failed: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _ingest_baci(args: argparse.Namespace) -> int:
+    from analysis.ingest.baci import IngestError, ingest_trade
+
+    if not Path(args.release).is_file():
+        print(f"{args.release}: no such file", file=sys.stderr)
+        return 2
+    try:
+        paths, build = ingest_trade(args.release, args.data_dir)
+    except (IngestError, KeyError, ValueError) as exc:
+        print(f"ingest failed: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"wrote {path}")
+    print(
+        f"{build.table.num_rows:,} flows; {build.corrections_used} country codes resolved by "
+        "data/corrections.yaml"
+    )
     return 0
 
 

@@ -205,7 +205,11 @@ def shares_figure(
 
 
 def exposure_figure(
-    series: pd.DataFrame, markers: pd.DataFrame, title: str, source_line: str
+    series: pd.DataFrame,
+    markers: pd.DataFrame,
+    title: str,
+    source_line: str,
+    y_title: str = "World production behind a control in force (%)",
 ) -> go.Figure:
     """Lines of exposure (%) over time per mineral and stage, with the mineral's events marked.
 
@@ -221,7 +225,7 @@ def exposure_figure(
             go.Scatter(
                 x=part["date"], y=part["exposure"], mode="lines", name=str(label), line={"shape": "hv", "width": 2.5,
                 "color": OKABE_ITO[i % len(OKABE_ITO)]},
-                hovertemplate="%{x|%b %Y}: %{y:.1f}% of world supply<extra>" + str(label) + "</extra>",
+                hovertemplate="%{x|%b %Y}: %{y:.1f}%<extra>" + str(label) + "</extra>",
             )
         )  # fmt: skip
         relaxed = part.get("exposure_relaxed")
@@ -249,7 +253,7 @@ def exposure_figure(
         )  # fmt: skip
     fig.update_layout(
         xaxis={"title": "Date", "type": "date"},
-        yaxis={"title": "World production behind a control in force (%)", "range": [0, 106]},
+        yaxis={"title": y_title, "range": [0, 106]},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
     )
     fig = _base_layout(fig, title, source_line, height=460)
@@ -353,3 +357,79 @@ def static_map_figure(
         plot_bgcolor="#F4F6F8",
     )
     return _base_layout(fig, title, source_line, height=500)
+
+
+def trade_exports_figure(
+    exports: pd.DataFrame, marks: pd.DataFrame, title: str, source_line: str
+) -> go.Figure:
+    """World exports by exporter over time (lines, million USD), with control events marked.
+
+    ``exports``: ``year``, ``exporter`` (display name), ``value_musd``; ``marks``: ``date``,
+    ``label``. A ban shows as the exporter's line falling after its mark.
+    """
+    from analysis.palette import OKABE_ITO
+
+    fig = go.Figure()
+    order = exports.groupby("exporter")["value_musd"].sum().sort_values(ascending=False).index
+    for i, name in enumerate(order):
+        part = exports[exports["exporter"] == name].sort_values("year")
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"].astype(int).tolist(), y=part["value_musd"].round(3).tolist(),
+                mode="lines+markers", name=str(name),
+                line={"width": 2.5 if name != "Others" else 1.5, "color": OKABE_ITO[i % len(OKABE_ITO)],
+                      "dash": "dot" if name == "Others" else "solid"}, marker={"size": 4},
+                hovertemplate="%{x}: %{y:,.0f} million USD<extra>" + str(name) + "</extra>",
+            )
+        )  # fmt: skip
+    top = float(exports["value_musd"].max()) if len(exports) else 1.0
+    if not marks.empty:
+        years = marks["date"].dt.year + (marks["date"].dt.day_of_year - 1) / 365.25
+        # One shape per distinct date, set in one call (add_vline per mark costs ~20 ms each).
+        fig.update_layout(
+            shapes=[
+                {"type": "line", "xref": "x", "yref": "paper", "x0": float(x), "x1": float(x),
+                 "y0": 0, "y1": 1, "line": {"color": "#999", "width": 1, "dash": "dash"}}
+                for x in sorted(set(years.round(3)))
+            ]
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=years.tolist(), y=[top * 1.04] * len(marks), mode="markers", name="export controls",
+                marker={"symbol": "triangle-down", "size": 11, "color": "#D55E00"},
+                customdata=marks[["label"]].to_numpy(),
+                text=marks["date"].dt.strftime("%d %b %Y"),
+                hovertemplate="%{text}: %{customdata[0]}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        xaxis={"title": "Year", "dtick": 5},
+        yaxis={"title": "Exports, million current USD", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.16},
+    )
+    return _base_layout(fig, title, source_line, height=460)
+
+
+def slope_figure(
+    slopes: pd.DataFrame, value: str, axis_title: str, title: str, source_line: str
+) -> go.Figure:
+    """One line per mineral from the earlier year to the later one (a slope chart of ``value``)."""
+    from analysis.palette import OKABE_ITO
+
+    fig = go.Figure()
+    for i, (label, part) in enumerate(slopes.groupby("label", sort=True)):
+        part = part.sort_values("year")
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"].astype(str).tolist(), y=part[value].round(2).tolist(),
+                mode="lines+markers", name=str(label),
+                line={"color": OKABE_ITO[i % len(OKABE_ITO)], "width": 2},
+                hovertemplate="%{x}: %{y:,.1f}<extra>" + str(label) + "</extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        xaxis={"title": "Year", "type": "category"},
+        yaxis={"title": axis_title, "rangemode": "tozero"},
+        legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 11}},
+    )
+    return _base_layout(fig, title, source_line, height=440)

@@ -174,6 +174,28 @@ def _split(series: pd.Series) -> pd.Series:
     return series.fillna("").astype(str).str.split(";")
 
 
+def acts(events: pd.DataFrame, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The events that are acts: every row except an overview row that other rows are part of.
+
+    An overview row (say, a ministerial at which eleven frameworks were signed) keeps the
+    signing's context and sources; each framework is its own row naming it in ``part_of``.
+    Counts count the parts, so the overview is left out here. Without ``part_of`` every row
+    is an act. ``table`` is the whole events table the overviews are read from (default:
+    ``events`` itself), so that a filtered selection still drops an overview whose parts were
+    filtered out.
+
+    >>> ev = pd.DataFrame({"event_id": ["summit", "mou-a", "mou-b", "ban"],
+    ...                    "part_of": [None, "summit", "summit", None]})
+    >>> list(acts(ev)["event_id"])
+    ['mou-a', 'mou-b', 'ban']
+    """
+    table = events if table is None else table
+    if "part_of" not in table:
+        return events
+    overviews = table["part_of"].dropna().unique()
+    return events[~is_in(events["event_id"], overviews)]
+
+
 def filter_events(
     events: pd.DataFrame, minerals: pd.DataFrame, blocs: pd.DataFrame, filters: Filters
 ) -> pd.DataFrame:

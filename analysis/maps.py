@@ -129,3 +129,12 @@ TOOLTIP = {
     "html": "<b>{name}</b><br/>{label}<br/>{title}<br/>{detail}",
     "style": {"fontSize": "12px"},
 }
+
+
+def flow_layer(arcs: pd.DataFrame):
+    """Trade flows as arcs from each source (orange end) to the importer (blue end), by width."""
+    import pydeck as pdk
+
+    return pdk.Layer("ArcLayer", arcs, get_source_position=["lon", "lat"],
+                     get_target_position=["lon_t", "lat_t"], get_source_color=[213, 94, 0, 200],
+                     get_target_color=[0, 114, 178, 200], get_width="width", pickable=True)  # fmt: skip

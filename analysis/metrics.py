@@ -21,7 +21,7 @@ from analysis.arrays import (
     positions,
     to_ns,
 )
-from analysis.filters import mineral_family
+from analysis.filters import acts, mineral_family
 from analysis.status import ACTIVE_CODE, RELAXED_CODE, EventIndex
 
 AGGREGATES = ("WLD", "OTHER")
@@ -561,8 +561,13 @@ def governance_risk(
 def active_deals(
     events: pd.DataFrame, event_types: pd.DataFrame, as_of: pd.Timestamp
 ) -> pd.DataFrame:
-    """Deals announced on or before ``as_of`` and not past their ``ends`` date."""
+    """Deals announced on or before ``as_of`` and not past their ``ends`` date.
+
+    Overview rows of a grouped signing are left out: their parts are the deals
+    (:func:`analysis.filters.acts`).
+    """
     as_of = pd.Timestamp(as_of)
+    events = acts(events)
     deal_types = event_types.loc[event_types["category"] == "deal", "event_type"]
     live = (events["announced"] <= as_of) & (events["ends"].isna() | (events["ends"] >= as_of))
     return events[is_in(events["event_type"], deal_types) & live.to_numpy(dtype=bool)]

@@ -80,6 +80,7 @@ class RawTable:
     frame: pd.DataFrame
     lines: pd.Series
     problems: list[Problem] = field(default_factory=list)
+    typed: bool = False  # a columnar (Parquet) table, already typed when read
 
 
 def read_descriptor(data_dir: Path = DATA_DIR) -> dict[str, Any]:
@@ -570,6 +571,9 @@ def _check(data_dir: Path) -> tuple[dict[str, Any], dict[str, RawTable], list[Pr
                 path, _display(path, data_dir), lookups.get("countries", set())
             )
             continue
+        if res.get("format") == "parquet":
+            problems += _read_columnar(data_dir, res, lookups, tables, files)
+            continue
         table = tables[res["name"]]
         problems += table.problems
         problems += validate_table(table, res, lookups, files)
@@ -577,7 +581,27 @@ def _check(data_dir: Path) -> tuple[dict[str, Any], dict[str, RawTable], list[Pr
     return descriptor, tables, problems
 
 
+def _read_columnar(
+    data_dir: Path,
+    res: dict[str, Any],
+    lookups: dict[str, set[str]],
+    tables: dict[str, RawTable],
+    files: dict[str, str],
+) -> list[Problem]:
+    """Check a Parquet resource by column (analysis.columnar) and keep its typed frame."""
+    from analysis.columnar import read_parquet_resource
+
+    path = data_dir / res["path"]
+    display = _display(path, data_dir)
+    frame, problems = read_parquet_resource(path, res, lookups, display, files)
+    if frame is not None:
+        tables[res["name"]] = RawTable(res["name"], display, frame, pd.Series([]), typed=True)
+    return problems
+
+
 def _typed(table: RawTable, resource: dict[str, Any]) -> pd.DataFrame:
+    if table.typed:
+        return table.frame
     frame = table.frame.copy()
     for spec in resource["schema"]["fields"]:
         name, ftype = spec["name"], spec.get("type", "string")

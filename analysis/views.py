@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis import metrics, sources
 from analysis.arrays import is_in, names_any, positions, split_lists
-from analysis.filters import Filters, filter_events, mineral_family
+from analysis.filters import Filters, acts, filter_events, mineral_family
 from analysis.labels import labels
 from analysis.package import DataPackage
 from analysis.status import (
@@ -213,6 +213,7 @@ def overview(pkg: DataPackage, filters: Filters) -> Overview:
         & (events["announced"] > as_of - pd.DateOffset(years=1))
         & (events["announced"] <= as_of)
     ]
+    deals = acts(deals, pkg["events"])
     chosen = _focus_minerals(pkg, filters)
     series = _exposure_series(pkg, chosen, filters.start, filters.as_of, stage="mine")
     now = series[series["date"] == series["date"].max()]["exposure"]
@@ -704,3 +705,333 @@ def status_on_date(pkg: DataPackage, filters: Filters) -> pd.DataFrame:
     label = statuses_on(pkg, filters.as_of).set_index("event_id")["label"]  # "(unverified)" etc.
     out["status"] = out["event_id"].map(label).fillna(out["status"])
     return out[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- trade (CEPII BACI)
+
+TRADE_SINCE = 2009
+
+
+def trade_source_line(pkg: DataPackage) -> str:
+    """ "Source: CEPII, BACI (HS92), Etalab Open Licence 2.0", built from the trade resource."""
+    res = pkg.resource("trade")
+    source = res["sources"][0]["title"]
+    licence = res["licenses"][0].get("title") or res["licenses"][0]["name"]
+    return f"Source: {source}, {licence}"
+
+
+def trade_citation(pkg: DataPackage) -> str:
+    """The full citation of the trade table, for a briefing's sources: from datapackage.yaml."""
+    res = pkg.resource("trade")
+    source = res["sources"][0]
+    licence = res["licenses"][0].get("title") or res["licenses"][0]["name"]
+    cite = " ".join(str(source.get("x-citation", "")).split())
+    return f"{source['title']} {source.get('version', '')}: {cite} {source['path']} ({licence})"
+
+
+def trade_names(pkg: DataPackage) -> dict[str, str]:
+    """Display names of every country code in the trade table (BACI's own partners included)."""
+
+    def build() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for table in (pkg["trade_countries"], pkg["countries"]):
+            out.update(zip(table["iso3"].astype(str), table["name"].astype(str), strict=True))
+        return out
+
+    return pkg.derived("trade_names", build)
+
+
+def trade_minerals(pkg: DataPackage) -> list[str]:
+    """Mineral ids with at least one HS code in the trade table."""
+    return pkg.derived("trade_minerals", lambda: sorted(set(pkg["hs_codes"]["mineral"])))
+
+
+def last_trade_year(pkg: DataPackage) -> int:
+    return pkg.derived("trade_last_year", lambda: int(pkg["trade"]["year"].max()))
+
+
+def trade_year_for(pkg: DataPackage, day: dt.date) -> int:
+    """The trade year shown for a date: its own year, or the last trade year after it."""
+    return min(day.year, last_trade_year(pkg))
+
+
+def trade_index(pkg: DataPackage):
+    """Row positions of the trade table per product and year (analysis.trade.TradeIndex), once."""
+    from analysis.trade import TradeIndex
+
+    return pkg.derived("trade_index", lambda: TradeIndex(pkg["trade"]))
+
+
+def trade_controls(pkg: DataPackage, day: dt.date) -> pd.DataFrame:
+    """Export controls in force on ``day`` as the trade metrics need them, kept per package."""
+    from analysis import trade
+
+    key = f"trade_controls:{day:%Y-%m-%d}"
+    return pkg.derived(
+        key,
+        lambda: trade.export_controls(
+            pkg["events"], pkg["event_types"], pkg["minerals"], pkg["blocs"], pd.Timestamp(day),
+            event_index(pkg),
+        ),
+    )  # fmt: skip
+
+
+def _top_sources(sources: pd.DataFrame, names: dict[str, str], n: int = 3) -> str:
+    head = sources.head(n)
+    return ", ".join(
+        f"{names.get(e, e)} {s:.0f} %" for e, s in zip(head["exporter"], head["share"], strict=True)
+    )
+
+
+@dataclass
+class CountryDependency:
+    """What a country depends on (as an importer), from BACI: one row per mineral."""
+
+    iso3: str
+    name: str
+    year: int
+    since: int
+    table: pd.DataFrame  # display columns, ranked by controlled share then HHI
+    slopes: pd.DataFrame  # mineral, label, year, controlled_share, hhi (since and now)
+    minerals: list[str]  # mineral ids in table order (for links)
+    source: str
+    note: str
+
+
+def country_dependency(pkg: DataPackage, iso3: str, filters: Filters) -> CountryDependency:
+    """ "What this country depends on": per mineral it imports, its sources, HHI, controlled share.
+
+    Now: imports of the last trade year up to the as-of date, controls in force on the as-of date.
+    Then: imports of 2009 and controls in force on 31 December 2009.
+    """
+    from analysis import trade
+
+    year = trade_year_for(pkg, filters.as_of)
+    since = TRADE_SINCE
+    then_day = dt.date(since, 12, 31)
+    names = trade_names(pkg)
+    labels = pkg["minerals"].set_index("mineral_id")["name"]
+    codes = pkg["hs_codes"]
+    table = pkg["trade"]
+    now_ctl, then_ctl = trade_controls(pkg, filters.as_of), trade_controls(pkg, then_day)
+    rows: list[dict] = []
+    slopes: list[dict] = []
+    ids: list[str] = []
+    mine = table[(table["importer"] == iso3).to_numpy()]
+    every = list(codes["hs"].astype(str))
+    now = trade.importer_minerals(
+        mine, codes, iso3, year, trade.controlled_pairs(now_ctl, codes, every, iso3)
+    ).set_index("mineral")
+    then = trade.importer_minerals(
+        mine, codes, iso3, since, trade.controlled_pairs(then_ctl, codes, every, iso3)
+    ).set_index("mineral")
+    for key, row in now.iterrows():
+        mineral = str(key)
+        label = str(labels.get(mineral, mineral))
+        sources = pd.DataFrame(
+            {"exporter": list(row["sources"]), "share": list(row["sources"].values())}
+        )
+        before = then.loc[[mineral]].iloc[0] if mineral in then.index else None
+        ids.append(mineral)
+        rows.append(
+            {
+                "Mineral": label,
+                f"Imports {year} (million USD)": round(row["imports_kusd"] / 1000, 1),
+                "From controlled exporters (%)": round(row["controlled_share"], 1),
+                "Import concentration (HHI)": round(row["hhi"]),
+                "Top sources": _top_sources(sources, names),
+                f"From controlled exporters, {since} (%)": (
+                    None if before is None else round(before["controlled_share"], 1)
+                ),
+                f"HHI {since}": None if before is None else round(before["hhi"]),
+                "Controls counted": int(row["controls"]),
+            }
+        )
+        if before is not None:
+            for y, dep in ((since, before), (year, row)):
+                slopes.append({"mineral": mineral, "label": label, "year": y,
+                               "controlled_share": dep["controlled_share"], "hhi": dep["hhi"]})  # fmt: skip
+    frame = pd.DataFrame(rows)
+    order: list[str] = []
+    if not frame.empty:
+        frame["_id"] = pd.Series(ids, dtype=object)
+        frame = frame.sort_values(
+            ["From controlled exporters (%)", "Import concentration (HHI)"],
+            ascending=[False, False],
+            kind="stable",
+        ).reset_index(drop=True)
+        order = list(frame.pop("_id"))
+        # A relative link to the mineral page, so it works under any base URL path.
+        frame["Mineral page"] = [f"mineral?focus={m}" for m in order]
+    note = (
+        f"Imports in {year} (BACI's last year is {last_trade_year(pkg)}); controls in force on "
+        f"{filters.as_of:%d %b %Y}. {since}: imports of {since} and controls in force on "
+        f"31 Dec {since}. HHI on shares of import value, 0 to 10 000."
+    )
+    return CountryDependency(
+        iso3, names.get(iso3, iso3), year, since, frame, pd.DataFrame(slopes), order,
+        trade_source_line(pkg), note,
+    )  # fmt: skip
+
+
+@dataclass
+class MineralTrade:
+    """A mineral's importers and world exports over time, from BACI."""
+
+    mineral: str
+    name: str
+    year: int
+    hs: pd.DataFrame  # the HS codes counted, with stage and description
+    importers: pd.DataFrame  # display table of the largest importers
+    exports: pd.DataFrame  # year, exporter (name), value_musd: the largest exporters and "Others"
+    controls: pd.DataFrame  # date, label: control events of the mineral by exporters shown
+    exposure: pd.DataFrame  # date, share_year, exposure (export basis), stage, label
+    source: str
+    exposure_note: str = ""
+
+
+def mineral_trade(pkg: DataPackage, mineral: str, filters: Filters, top: int = 15) -> MineralTrade:
+    """Largest importers (dependency on the largest exporter and on controlled exporters) and
+    world exports by exporter, 1995 to the last trade year, with the control events to mark."""
+    from analysis import trade
+
+    year = trade_year_for(pkg, filters.as_of)
+    names = trade_names(pkg)
+    labels = pkg["minerals"].set_index("mineral_id")["name"]
+    codes = pkg["hs_codes"]
+    hs = trade.codes_for(codes, mineral=mineral)
+    hs_table = codes[codes["hs"].isin(hs)][["hs", "stage", "description"]].rename(
+        columns={"hs": "HS 1992 code", "stage": "Stage", "description": "Product (BACI)"}
+    )
+    flows = trade_index(pkg).rows(hs)
+    ctl = trade_controls(pkg, filters.as_of)
+    imp = trade.importers_dependency(flows, hs, year, ctl, codes).head(top)
+    importers = pd.DataFrame(
+        {
+            "Importer": imp["importer"].map(lambda c: names.get(c, c)),
+            f"Imports {year} (million USD)": (imp["imports_kusd"] / 1000).round(1),
+            "Largest source": imp["top_exporter"].map(lambda c: names.get(c, c)),
+            "Share from largest source (%)": imp["top_share"].round(1),
+            "From controlled exporters (%)": imp["controlled_share"].round(1),
+            "Import concentration (HHI)": imp["hhi"].round(0),
+        }
+    )
+    sh = trade.export_shares(flows, hs)
+    lead = sh.groupby("exporter")["value"].sum().sort_values(ascending=False).head(6).index
+    sh = sh.assign(who=np.where(sh["exporter"].isin(lead), sh["exporter"], "Others"))
+    exports = sh.groupby(["year", "who"], as_index=False)["value"].sum()
+    exports = exports.assign(
+        exporter=exports["who"].map(lambda c: names.get(c, c)), value_musd=exports["value"] / 1000
+    )[["year", "exporter", "value_musd"]]
+    events = pkg["events"]
+    family = mineral_family(pkg["minerals"], [mineral])
+    cats = category_of(pkg)
+    # Controls and the lifecycle steps acting on them (a relaxation, a ban brought forward).
+    mask = cats.isin(["control", "lifecycle"]).to_numpy() & names_any(events["minerals"], family)
+    marks = events.loc[mask & events["actor"].isin(lead).to_numpy()]
+    start = marks["effective"].fillna(marks["announced"])
+    controls = (
+        pd.DataFrame(
+            {
+                "date": start,
+                "label": marks["actor"].map(lambda c: names.get(c, c))
+                + ": "
+                + marks["title"].astype(str),
+            }
+        )
+        .sort_values("date")
+        .reset_index(drop=True)
+    )
+    dates = metrics.monthly_dates(dt.date(TRADE_SINCE, 1, 1), filters.as_of)
+    ex = trade.trade_exposure(
+        pkg["trade"], codes, pkg["events"], pkg["event_types"], pkg["minerals"], pkg["blocs"],
+        dates, event_index(pkg), mineral_ids=[mineral],
+    )  # fmt: skip
+    held = ex["share_year"] < ex["date"].dt.year
+    ex = ex.assign(label=str(labels.get(mineral, mineral)) + " (" + ex["stage"] + ", export basis)")
+    last = last_trade_year(pkg)
+    note = (
+        f"Export basis: each year's own export shares; after {last}, the {last} shares are used."
+        if bool(held.any())
+        else "Export basis: each year's own export shares."
+    )
+    return MineralTrade(
+        mineral, str(labels.get(mineral, mineral)), year, hs_table.reset_index(drop=True),
+        importers, exports, controls, ex, trade_source_line(pkg), note,
+    )  # fmt: skip
+
+
+@dataclass
+class TradeMap:
+    """Importers coloured by controlled share, and the chosen importer's flows as arcs."""
+
+    countries: pd.DataFrame  # iso3, name, value, lat, lon
+    arcs: pd.DataFrame  # exporter name, share, lat, lon, lat_t, lon_t
+    legend: str
+    source: str
+
+
+def trade_map(pkg: DataPackage, filters: Filters, mineral: str, importer: str) -> TradeMap:
+    """Controlled share of every importer of a mineral, and where one importer's imports come from."""
+    from analysis import trade
+
+    year = trade_year_for(pkg, filters.as_of)
+    codes = pkg["hs_codes"]
+    hs = trade.codes_for(codes, mineral=mineral)
+    flows = trade_index(pkg).rows(hs, year)
+    imp = trade.importers_dependency(flows, hs, year, trade_controls(pkg, filters.as_of), codes)
+    countries = pkg["countries"][["iso3", "name", "lat", "lon"]].copy()
+    values = imp.set_index("importer")["controlled_share"].astype(float)
+    countries["value"] = countries["iso3"].map(values).astype(float)
+    src = trade.import_sources(flows, importer, hs, year)
+    where = pkg["countries"].set_index("iso3")[["lat", "lon"]]
+    names = trade_names(pkg)
+    arcs = src.join(where, on="exporter")
+    arcs = arcs.assign(
+        name=arcs["exporter"].map(lambda c: names.get(c, c)),
+        label=arcs["share"].map(lambda s: f"{s:.1f} % of imports"),
+        lat_t=where["lat"].get(importer, np.nan),
+        lon_t=where["lon"].get(importer, np.nan),
+    ).dropna(subset=["lat", "lon", "lat_t", "lon_t"])
+    label = str(pkg["minerals"].set_index("mineral_id")["name"].get(mineral, mineral)).lower()
+    legend = (
+        f"Share of {year} imports of {label} from exporters with a control in force on "
+        f"{filters.as_of:%d %b %Y} (%)"
+    )
+    return TradeMap(countries, arcs.reset_index(drop=True), legend, trade_source_line(pkg))
+
+
+def scenario_importers(
+    pkg: DataPackage, country: str, mineral: str, cut: float, as_of: dt.date
+) -> pd.DataFrame:
+    """Every importer of the cutting country's products of the mineral, with the share at stake.
+
+    ``at stake = share of the importer's imports from the country × cut / 100`` (last trade year
+    up to ``as_of``). Display columns, largest share at stake first.
+    """
+    from analysis import trade
+
+    year = trade_year_for(pkg, as_of)
+    hs = trade.codes_for(pkg["hs_codes"], mineral=mineral)
+    flows = trade_index(pkg).rows(hs, year)
+    if flows.empty:
+        return pd.DataFrame()
+    total = flows.groupby("importer", observed=True)["value"].sum()
+    mine = flows[(flows["exporter"] == country).to_numpy()]
+    from_country = mine.groupby("importer", observed=True)["value"].sum()
+    from_country = from_country[from_country > 0]
+    share = from_country / total.reindex(from_country.index) * 100
+    names = trade_names(pkg)
+    out = pd.DataFrame(
+        {
+            "Importer": [names.get(str(c), str(c)) for c in share.index],
+            f"Imports from {names.get(country, country)}, {year} (million USD)": (
+                from_country.to_numpy() / 1000
+            ).round(2),
+            "Share of its imports (%)": share.to_numpy().round(1),
+            "Share of its imports at stake (%)": (share.to_numpy() * cut / 100).round(1),
+        }
+    )
+    return out.sort_values("Share of its imports at stake (%)", ascending=False).reset_index(
+        drop=True
+    )

@@ -8,10 +8,12 @@ import streamlit as st
 
 from analysis import maps
 from analysis.briefing import country_briefing
+from analysis.figures import slope_figure
 from analysis.labels import labels
 from analysis.sources import edition_label
 from analysis.views import latest_production
 from app_pages.shared import (
+    CHART_CONFIG,
     CompactDeck,
     briefing_buttons,
     country_shapes,
@@ -94,6 +96,26 @@ show_table(
     data.deals,
     ["announced", "title", "actor", "counterparts", "minerals", "binding", "source_url"],
 )
+dep = view("country_dependency", pkg, iso3, filters)
+st.subheader(f"What {dep.name} depends on: imports by mineral, {dep.year}")
+st.caption(dep.note)
+if dep.table.empty:
+    st.info(
+        f"BACI records no imports by {dep.name} of the mineral products tracked.",
+        icon=":material/info:",
+    )
+else:
+    st.dataframe(dep.table, hide_index=True, width="stretch", column_config={
+        "Mineral page": st.column_config.LinkColumn("Mineral page", display_text="open")})  # fmt: skip
+    st.caption(dep.source)
+    ranked = dep.slopes[dep.slopes["mineral"].isin(dep.minerals[:8])]
+    left, right = st.columns(2)
+    left.plotly_chart(slope_figure(ranked, "controlled_share", "Imports from controlled exporters (%)",
+                                   f"{dep.name}: share of imports from controlled exporters, {dep.since} and {dep.year}",
+                                   dep.source), width="stretch", config=CHART_CONFIG)  # fmt: skip
+    right.plotly_chart(slope_figure(ranked, "hhi", "Import concentration (HHI, 0 to 10 000)",
+                                    f"{dep.name}: import concentration, {dep.since} and {dep.year}",
+                                    dep.source), width="stretch", config=CHART_CONFIG)  # fmt: skip
 if not data.imports.empty:
     st.subheader("As an importer (USGS)")
     show_table(pkg, data.imports, ["mineral", "year", "net_import_reliance_pct", "reliance_qualifier", "source_rank", "source_country", "sources_period"])  # fmt: skip

@@ -7,9 +7,9 @@ from dataclasses import replace
 import streamlit as st
 
 from analysis.briefing import mineral_briefing
-from analysis.figures import exposure_figure
+from analysis.figures import exposure_figure, trade_exports_figure
 from analysis.labels import labels
-from analysis.views import produced_minerals
+from analysis.views import produced_minerals, trade_minerals
 from app_pages.shared import (
     CHART_CONFIG,
     briefing_buttons,
@@ -28,7 +28,10 @@ filters = sidebar_filters(pkg)
 lab = labels(pkg)
 minerals = pkg["minerals"]
 with_data = sorted(
-    produced_minerals(pkg) | {"rare_earths"} | set(pkg["processing_shares"]["mineral"])
+    produced_minerals(pkg)
+    | {"rare_earths"}
+    | set(pkg["processing_shares"]["mineral"])
+    | set(trade_minerals(pkg))
 )
 labels = minerals.set_index("mineral_id")["name"].to_dict()
 default = (
@@ -99,6 +102,35 @@ if not data.exposure_series.empty:
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
     for line in view("unverified_caveats", pkg, filters.as_of, list(data.events["event_id"])):
         st.text(line)
+
+st.subheader(f"Who imports {data.name.lower()} and from whom (trade flows)")
+if mineral not in trade_minerals(pkg):
+    st.info(
+        f"BACI's HS 1992 products have no code for {data.name.lower()} alone.",
+        icon=":material/info:",
+    )
+else:
+    flows = view("mineral_trade", pkg, mineral, filters)
+    st.caption(
+        f"Largest importers in {flows.year}, their dependency on their largest source and on exporters "
+        f"with a control in force on {filters.as_of:%d %b %Y}. Products counted: "
+        + "; ".join(f"{r['HS 1992 code']} {r['Product (BACI)']} ({r['Stage']})" for _, r in flows.hs.iterrows())
+    )  # fmt: skip
+    st.dataframe(flows.importers, hide_index=True, width="stretch")
+    fig = trade_exports_figure(flows.exports, flows.controls,
+                               f"{data.name}: world exports by exporter, 1995-{flows.year}, with export-control events",
+                               flows.source)  # fmt: skip
+    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+    if not flows.exposure.empty:
+        fig = exposure_figure(flows.exposure, data.events[["announced", "title", "event_type", "event_id"]],
+                              f"{data.name}: world exports behind an export control in force, to {filters.as_of:%d %b %Y}",
+                              f"{flows.source}. {flows.exposure_note}",
+                              y_title="World exports behind a control in force (%)")  # fmt: skip
+        st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+        st.caption(
+            "Beside the production basis above, not instead of it: a ban that works removes the exporter "
+            "from world exports, so the export basis falls when the production basis stays high."
+        )
 
 left, right = st.columns(2)
 with left:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analysis.briefing import scenario_briefing
 from analysis.metrics import SCENARIO_ASSUMPTIONS
-from analysis.views import produced_minerals
+from analysis.views import produced_minerals, trade_source_line
 from app_pages.shared import (
     briefing_buttons,
     footer,
@@ -51,6 +51,7 @@ with c2:
 with c3:
     cut = url_choice("cut", [10, 25, 50, 75, 100], 100, "Cut (%)")
 result = view("scenario_view", pkg, country, mineral, float(cut), filters.as_of)
+trade_source = trade_source_line(pkg)
 
 content = view("scenario_content", pkg, country, mineral, float(cut), filters)
 st.title(content.title)
@@ -74,6 +75,16 @@ else:
     with right:
         st.subheader("Deal partners' output (upper bound)")
         show_table(pkg, result["offsets"].round(2), ["country", "stage", "basis", "share"])
+at_stake = view("scenario_importers", pkg, country, mineral, float(cut), filters.as_of)
+st.subheader("Every importer of its exports (trade flows)")
+if at_stake.empty:
+    st.info(f"No BACI trade flows of {labels[mineral].lower()} from {country_names.get(country, country)}.",
+            icon=":material/info:")  # fmt: skip
+else:
+    st.dataframe(at_stake, hide_index=True, width="stretch")
+    st.caption(
+        f"Share at stake = share of the importer's imports from {country_names.get(country, country)} x {cut} %. {trade_source}"
+    )
 if st.query_params.get("present") != "1":
     st.caption(
         f"Scenario date {filters.as_of:%Y-%m-%d}: change 'Status as of' in the sidebar. Today is {dt.date.today():%Y-%m-%d}."

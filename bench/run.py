@@ -1,7 +1,7 @@
 """Benchmarks: metrics at 1x/10x/100x, page reruns, bytes sent, cold start, briefing build.
 
     .venv/bin/python -m bench.run            # everything (a few minutes)
-    .venv/bin/python -m bench.run metrics    # one part: metrics | pages | bytes | cold | brief
+    .venv/bin/python -m bench.run metrics    # one part: metrics | pages | bytes | cold | brief | trade
 
 Prints one table per part with the target and whether it is met. Timings are medians of
 repeated runs on this machine; they are figures to read, not assertions.
@@ -283,10 +283,16 @@ def bench_brief() -> None:
 
 
 def main(argv: list[str]) -> None:
-    parts = argv or ["metrics", "pages", "pages100", "bytes", "cold", "brief"]
+    parts = argv or ["metrics", "pages", "pages100", "bytes", "cold", "brief", "trade"]
     for part in parts:
         {"metrics": bench_metrics, "pages": bench_pages, "pages100": lambda: bench_pages(100), "bytes": bench_bytes,
-         "cold": bench_cold, "brief": bench_brief}[part]()  # fmt: skip
+         "cold": bench_cold, "brief": bench_brief, "trade": _bench_trade}[part]()  # fmt: skip
+
+
+def _bench_trade() -> None:
+    from bench import trade
+
+    trade.main()
 
 
 if __name__ == "__main__":

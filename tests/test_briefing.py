@@ -136,3 +136,13 @@ def test_exposure_slide_prints_the_unverified_caveat(tmp_path: Path) -> None:
     # Before the review date nothing is flagged.
     early = briefing.mineral_briefing(pkg, "rare_earths", FILTERS)
     assert early.chart_notes == {}
+
+
+def test_country_briefing_includes_what_it_depends_on() -> None:
+    pkg = load_package(DATA)
+    doc = briefing.country_briefing(pkg, "KOR", FILTERS)
+    titles = [name for name, _ in doc.charts]
+    assert "What it depends on" in titles and len(doc.charts) <= 5
+    fig = dict(doc.charts)["What it depends on"]
+    assert "Source: CEPII, BACI (HS92), Etalab Open Licence 2.0" in fig.layout.annotations[-1].text
+    assert any("Gaulier" in s and "Etalab" in s for s in doc.sources)

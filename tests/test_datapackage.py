@@ -19,7 +19,7 @@ def pkg():
 
 def test_every_file_in_data_is_a_described_resource() -> None:
     described = {r["path"] for r in read_descriptor(DATA)["resources"]}
-    present = {p.name for p in DATA.iterdir() if p.suffix in {".csv", ".geojson"}}
+    present = {p.name for p in DATA.iterdir() if p.suffix in {".csv", ".geojson", ".parquet"}}
     assert present == described
 
 
@@ -27,8 +27,13 @@ def test_every_column_is_documented_with_a_type() -> None:
     for res in resources(read_descriptor(DATA)).values():
         if res.get("format") == "geojson":
             continue
-        with open(DATA / res["path"], encoding="utf-8", newline="") as fh:
-            header = next(csv.reader(fh))
+        if res.get("format") == "parquet":
+            import pyarrow.parquet as pq
+
+            header = pq.read_schema(DATA / res["path"]).names
+        else:
+            with open(DATA / res["path"], encoding="utf-8", newline="") as fh:
+                header = next(csv.reader(fh))
         fields = {f["name"]: f for f in res["schema"]["fields"]}
         assert header == list(fields), res["name"]
         for name, spec in fields.items():
@@ -120,3 +125,37 @@ def test_every_source_host_is_classed(pkg) -> None:
     classed = set(pkg["source_hosts"]["host"])
     hosts = {_host(u) for u in pkg["events"]["source_url"]}
     assert hosts - classed == set(), "classify these hosts in data/source_hosts.csv"
+
+
+def _classes(pkg) -> pd.Series:
+    hosts = pkg["source_hosts"].set_index("host")["class"]
+    return pkg["events"]["source_url"].map(_host).map(hosts)
+
+
+def test_at_most_three_percent_of_events_rest_on_a_weak_host(pkg) -> None:
+    weak = pkg["events"].loc[_classes(pkg) == "weak", "event_id"]
+    assert len(weak) <= 0.03 * len(pkg["events"]), sorted(weak)
+
+
+def test_official_urls_are_http(pkg) -> None:
+    urls = pkg["events"]["official_url"].dropna()
+    assert urls.str.match(r"^https?://").all()
+
+
+def test_every_control_and_lifecycle_act_names_its_instrument_and_official_text(pkg) -> None:
+    ev = pkg["events"].merge(pkg["event_types"], on="event_type")
+    acts = ev[ev["category"].isin(["control", "lifecycle"])]
+    assert acts["instrument"].notna().all(), list(acts.loc[acts["instrument"].isna(), "event_id"])
+    no_text = acts["official_url"].isna()
+    explained = acts["notes"].fillna("").str.contains("official text", case=False)
+    missing = acts.loc[no_text & ~explained, "event_id"]
+    assert missing.empty, f"no official_url and no note on the official text: {list(missing)}"
+
+
+def test_no_two_events_share_actor_counterparts_type_and_date_unless_notes_say_why(pkg) -> None:
+    ev = pkg["events"]
+    parties = ev["counterparts"].map(lambda c: ";".join(sorted(c.split(";"))))
+    key = ev["actor"] + "|" + parties + "|" + ev["event_type"] + "|" + ev["announced"].astype(str)
+    dup = ev[key.duplicated(keep=False)]
+    unexplained = dup[~dup["notes"].fillna("").str.contains("same actor", case=False)]
+    assert unexplained.empty, sorted(unexplained["event_id"])
