@@ -7,8 +7,8 @@ HHI is on the 0..10 000 scale, as in :mod:`analysis.metrics`. Every public funct
 in docs/methodology.md.
 
 Which exporters are "controlled" comes from one function, :func:`export_controls`, so that the
-status engine's answer (per measure today; per measure and mineral when the status work lands)
-is read in exactly one place.
+status engine's answer (per measure and mineral, a relaxed measure not counting) is read in
+exactly one place.
 """
 
 from __future__ import annotations
@@ -184,9 +184,9 @@ def export_controls(
 ) -> pd.DataFrame:
     """Export controls in force on ``date``: one row per (measure, exporter, mineral).
 
-    The one place the trade layer asks the status engine. Today a measure's status holds for every
-    mineral it lists (``analysis.status``, per measure); when status per (measure, mineral) lands,
-    only this function changes. Columns: ``event_id``, ``actor`` (the exporter), ``mineral``,
+    The one place the trade layer asks the status engine. Status is taken per (measure, mineral)
+    through :func:`analysis.metrics.controls_in_force`: a measure relaxed or suspended for a
+    mineral (Indonesia's ore ban for nickel ore in 2017-2019) does not count for it. Columns: ``event_id``, ``actor`` (the exporter), ``mineral``,
     ``event_type``, ``all_destinations`` and ``destinations`` (the importers a targeted measure
     names, with blocs expanded to their members; empty for all destinations).
     """
