@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test quick check lint typecheck format validate e2e bench clean
+.PHONY: run test quick check lint typecheck format validate e2e bench screenshots clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -46,6 +46,9 @@ validate: $(STAMP)  ## every table in data/ (or $$MINERALS_DATA_DIR) against dat
 bench: $(STAMP)  ## print the benchmark tables, then the 20-session load test
 	$(VENV)/bin/python -m bench.run
 	$(VENV)/bin/python -m pytest -m load -s
+
+screenshots: $(STAMP)  ## every page at 1280x800 and 1920x1080 and in presentation mode, into docs/screenshots/ (not run by tests)
+	$(VENV)/bin/python -m docs.screenshots
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -20,8 +20,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, sources, views
+from analysis import figures, pages_content, sources, views
 from analysis.filters import Filters, acts
+from analysis.labels import labels
 from analysis.metrics import SCENARIO_ASSUMPTIONS
 from analysis.package import DataPackage
 
@@ -76,14 +77,15 @@ def _sources(pkg: DataPackage, events: pd.DataFrame) -> list[str]:
     return cited + sources.dataset_citations(pkg)
 
 
-def _event_rows(events: pd.DataFrame, limit: int = 14) -> pd.DataFrame:
+def _event_rows(pkg: DataPackage, events: pd.DataFrame, limit: int = 14) -> pd.DataFrame:
+    lab = labels(pkg)
     out = events.sort_values("announced", ascending=False).head(limit)
     return pd.DataFrame(
         {
             "Date": out["announced"].dt.strftime("%Y-%m-%d"),
             "Event": out["title"],
-            "Actor": out["actor"],
-            "Type": out["event_type"].str.replace("_", " "),
+            "Actor": out["actor"].map(lab.country),
+            "Type": out["event_type"].map(lab.event_type),
             "Source": out["source_publisher"],
         }
     )
@@ -110,7 +112,7 @@ def _topic_briefing(
         version=pkg.version,
         numbers=numbers,
         charts=charts,
-        events=_event_rows(events),
+        events=_event_rows(pkg, events),
         sources=_sources(pkg, events),
         notes=[] if len(events) else [empty_note],
     )
@@ -119,29 +121,10 @@ def _topic_briefing(
 def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefing:
     """A briefing on one mineral: concentration, exposure over time, producers map, events."""
     prof = views.mineral_profile(pkg, mineral, filters)
-    names = pkg["countries"].set_index("iso3")["name"].to_dict()
-    charts: list[tuple[str, go.Figure]] = []
+    content = pages_content.mineral(pkg, mineral, filters)  # the page's numbers and charts
+    charts: list[tuple[str, go.Figure]] = [(c.title, c.figure) for c in content.charts[:2]]
     chart_notes: dict[str, list[str]] = {}
-    numbers: list[tuple[str, str]] = []
-    for row in prof.stages.itertuples():
-        numbers.append(
-            (
-                f"{row.title} top producer ({row.top1_country})",
-                f"{row.top1:.1f}% of world, HHI {row.hhi:,.0f}",
-            )
-        )
-    for title, shares in list(prof.shares.items())[:2]:
-        charts.append(
-            (
-                title,
-                figures.shares_figure(
-                    shares,
-                    names,
-                    f"{title}, as of {filters.as_of:%d %b %Y}",
-                    prof.share_sources[title],
-                ),
-            )
-        )
+    numbers = [(n.label, n.value) for n in content.numbers]
     if not prof.exposure_series.empty:
         caveats = views.unverified_caveats(pkg, filters.as_of, list(prof.events["event_id"]))
         if caveats:
@@ -170,7 +153,7 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
                     prof.share_sources[title].replace(
                         "Source: ", "Source: shapes Natural Earth; ", 1
                     ),
-                    "share (%)",
+                    "Share of world production (%)",
                 ),
             )
         )
@@ -199,24 +182,10 @@ def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefi
 def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
     """A briefing on one country: minerals it matters for, its controls, controls on it, deals."""
     prof = views.country_profile(pkg, iso3, filters)
-    src = f"Dataset v{pkg.version}"
-    charts: list[tuple[str, go.Figure]] = []
-    if not prof.producer.empty:
-        frame = prof.producer.assign(country=prof.producer["title"])
-        year = views.latest_year(pkg)
-        label = sources.edition_label(views.latest_production(pkg))
-        charts.append(
-            (
-                "Minerals where it is a major producer",
-                figures.shares_figure(
-                    frame[["country", "share"]],
-                    {},
-                    f"{prof.name}: share of world production by mineral, {year} ({label}; as of {filters.as_of:%d %b %Y})",
-                    sources.supply_source(pkg, views.latest_production(pkg)),
-                    top=15,
-                ),
-            )
-        )
+    content = pages_content.country(pkg, iso3, filters)  # the page's numbers and chart
+    charts: list[tuple[str, go.Figure]] = [
+        ("Minerals where it is a major producer", c.figure) for c in content.charts
+    ]
     partners = (
         prof.partners.set_index("partner")["deals"]
         if not prof.partners.empty
@@ -230,8 +199,8 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
                     _shapes(pkg),
                     partners.astype(float),
                     f"{prof.name}: deals in force by partner country, as of {filters.as_of:%d %b %Y}",
-                    f"Source: events dataset; shapes Natural Earth. {src}",
-                    "deals",
+                    labels(pkg).source("events+shapes"),
+                    "Deals with the country",
                 ),
             )
         )
@@ -256,9 +225,10 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
                     "n",
                     "event_type",
                     f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
-                    f"Source: events dataset. {src}",
+                    labels(pkg).source("events"),
                     "Year announced",
                     "Number of events",
+                    names=labels(pkg).event_types,
                 ),
             )
         )
@@ -273,7 +243,7 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
                     pd.DataFrame({"country": ranked["Mineral"], "share": ranked[column]}),
                     {},
                     f"{prof.name}: share of {dep.year} imports from exporters with a control in force on {filters.as_of:%d %b %Y}, by mineral (%)",
-                    f"{dep.source}. {src}",
+                    f"{dep.source}. Dataset v{pkg.version}.",
                     top=12,
                 ),
             )
@@ -288,16 +258,11 @@ def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
                         "controlled_share",
                         "Imports from controlled exporters (%)",
                         f"{prof.name}: share of imports from controlled exporters, {dep.since} and {dep.year}",
-                        f"{dep.source}. {src}",
+                        f"{dep.source}. Dataset v{pkg.version}.",
                     ),
                 )
             )
-    numbers = [
-        ("Minerals with 5% or more of world output", str(len(prof.producer))),
-        ("Export controls it imposed", str(len(prof.imposed))),
-        ("Controls by others naming it", str(int((prof.targeted["scope"] == "named").sum()))),
-        ("Deals it joined", str(len(prof.deals))),
-    ]
+    numbers = [(n.label, n.value) for n in content.numbers]
     if not dep.table.empty:
         over_half = int((dep.table[column] > 50).sum())
         numbers.append(
@@ -318,23 +283,9 @@ def scenario_briefing(
     pkg: DataPackage, country: str, mineral: str, cut: float, filters: Filters
 ) -> Briefing:
     """A briefing on a what-if export cut, with its assumptions stated."""
-    res = views.scenario_view(pkg, country, mineral, cut, filters.as_of)
+    content = pages_content.scenario(pkg, country, mineral, cut, filters)  # as on the page
     names = pkg["countries"].set_index("iso3")["name"].to_dict()
-    label = str(pkg["minerals"].set_index("mineral_id").at[mineral, "name"])
-    who = names.get(country, country)
-    charts = []
-    if not res["stages"].empty:
-        used = views.scenario_rows(pkg, res["stages"])
-        charts.append(
-            (
-                "Supply lost and partners' output",
-                figures.scenario_figure(
-                    res["stages"],
-                    f"{who} cuts {label.lower()} exports by {cut:g}%: supply lost vs deal partners' output, {sources.edition_label(used)} (as of {filters.as_of:%d %b %Y})",
-                    sources.supply_source(pkg, used, "deals from the events dataset"),
-                ),
-            )
-        )
+    charts = [("Supply lost and partners' output", c.figure) for c in content.charts]
     prof = views.mineral_profile(pkg, mineral, replace(filters, countries=()))
     for title, shares in list(prof.shares.items())[:1]:
         charts.append(
@@ -348,34 +299,16 @@ def scenario_briefing(
                 ),
             )
         )
-    titles = {
-        (
-            r.mineral,
-            r.stage,
-            r.basis,
-        ): f"{views.stage_title(pkg, str(r.mineral), str(r.stage), str(r.basis))}, {r.share_year}"
-        for r in res["stages"].itertuples()
-    }
-    numbers = [
-        (f"{titles[(r.mineral, r.stage, r.basis)]}: world supply lost", f"{r.supply_lost:.1f}%")
-        for r in res["stages"].itertuples()
-    ]
-    numbers += [
-        (
-            f"{titles[(r.mineral, r.stage, r.basis)]}: deal partners' output (upper bound)",
-            f"{r.offset_upper_bound:.1f}%",
-        )
-        for r in res["stages"].itertuples()
-    ]
+    numbers = [(n.label, n.value) for n in content.numbers]
     events = prof.events[prof.events["actor"] == country]
     return Briefing(
-        title=f"Scenario: {who} cuts {label.lower()} exports by {cut:g}%",
-        subtitle=f"From {filters.as_of:%d %B %Y}. Production shares: {sources.edition_label(views.scenario_rows(pkg, res['stages'])) if not res['stages'].empty else 'none recorded'}. Dataset v{pkg.version}.",
+        title=content.title,
+        subtitle=content.subtitle,
         as_of=filters.as_of,
         version=pkg.version,
         numbers=numbers or [("Supply lost", "no recorded production")],
         charts=charts,
-        events=_event_rows(events),
+        events=_event_rows(pkg, events),
         sources=_sources(pkg, events),
         notes=[SCENARIO_ASSUMPTIONS],
     )
@@ -527,7 +460,7 @@ def to_pdf(briefing: Briefing, images: list[bytes]) -> bytes:
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 20)
         pdf.set_xy(12, 10)
-        pdf.multi_cell(273, 9, clean(title))
+        pdf.multi_cell(273, 9, clean(title), align="L")
         pdf.set_font("Helvetica", "", 8)
         pdf.set_xy(12, 200)
         pdf.cell(0, 5, clean(f"As of {briefing.as_of:%d %B %Y} - dataset v{briefing.version}"))
@@ -569,7 +502,7 @@ def to_pdf(briefing: Briefing, images: list[bytes]) -> bytes:
         pdf.set_xy(12, 28)
         for src in briefing.sources[k : k + per_page]:
             pdf.set_x(12)
-            pdf.multi_cell(273, 4.5, clean(src))
+            pdf.multi_cell(273, 4.5, clean(src), align="L")
     return bytes(pdf.output())
 
 

@@ -15,10 +15,30 @@ from analysis.text import escape_html
 FONT = "Arial, Helvetica, sans-serif"
 
 
-def source_note(text: str, yshift: int) -> dict:
-    """The one-line source under a chart (every chart carries one)."""
+def wrap(text: str, width: int = 80) -> str:
+    """Break a line at spaces into lines of at most ``width`` characters, joined by <br>.
+
+    >>> wrap("Source: a b c", 9)
+    'Source: a<br>b c'
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _escaped(frame: pd.DataFrame) -> list[list[str]]:
+    """Data text for Plotly's hover (which reads a subset of HTML) with every tag shown as text."""
+    return [[escape_html("" if pd.isna(v) else v) for v in row] for row in frame.to_numpy()]
+
+
+def source_note(text: str, yshift: int, width: int = 80) -> dict:
+    """The source under a chart (every chart carries one), wrapped so a half-width chart shows it all."""
     return {
-        "text": escape_html(text),
+        "text": wrap(escape_html(text), width),
         "xref": "paper",
         "yref": "paper",
         "x": 0,
@@ -27,19 +47,18 @@ def source_note(text: str, yshift: int) -> dict:
         "showarrow": False,
         "font": {"size": 11, "color": "#555"},
         "xanchor": "left",
+        "yanchor": "top",
+        "align": "left",
     }
 
 
-def _escaped(frame: pd.DataFrame) -> list[list[str]]:
-    """Data text for Plotly's hover (which reads a subset of HTML) with every tag shown as text."""
-    return [[escape_html("" if pd.isna(v) else v) for v in row] for row in frame.to_numpy()]
-
-
-def _lanes(events: pd.DataFrame, lane: str) -> pd.DataFrame:
+def _lanes(events: pd.DataFrame, lane: str, names: dict[str, str] | None = None) -> pd.DataFrame:
     if lane == "mineral":
         out = events.assign(lane=events["minerals"].fillna("").str.split(";")).explode("lane")
     else:
         out = events.assign(lane=events["actor"])
+    if names:
+        out = out.assign(lane=out["lane"].map(lambda c: names.get(c, c)))
     return out
 
 
@@ -52,6 +71,7 @@ def timeline_figure(
     as_of: dt.date,
     source_line: str,
     reviewed: dt.date | None = None,
+    lane_names: dict[str, str] | None = None,
 ) -> go.Figure:
     """Swimlanes (one per actor or mineral) with a marker per event and a bar per measure's life.
 
@@ -64,15 +84,18 @@ def timeline_figure(
     summary and the source.
     """
     fig = go.Figure()
-    rows = _lanes(events, lane)
+    rows = _lanes(events, lane, lane_names)
     lanes = sorted(rows["lane"].dropna().unique().tolist(), reverse=True)
     if "mineral" in intervals:  # per-mineral lives: each bar in its own mineral's lane
-        lanes_of = rows[["event_id", "lane"]].drop_duplicates()
-        spans = intervals.rename(columns={"mineral": "lane"}).merge(
-            lanes_of, on=["event_id", "lane"]
+        lanes_of = rows[["event_id", "lane", "title"]].drop_duplicates()
+        lane_of = intervals["mineral"].map(lambda c: (lane_names or {}).get(c, c))
+        spans = (
+            intervals.drop(columns="mineral")
+            .assign(lane=lane_of)
+            .merge(lanes_of, on=["event_id", "lane"])
         )
     else:
-        spans = intervals.merge(rows[["event_id", "lane"]], on="event_id")
+        spans = intervals.merge(rows[["event_id", "lane", "title"]], on="event_id")
     for status in ("announced", "in force", "relaxed", "suspended"):  # lifted/expired: no bar
         colour = STATUS_COLOURS[status]
         part = spans[spans["status"] == status]
@@ -92,7 +115,7 @@ def timeline_figure(
                 + ": %{base|%Y-%m-%d} to %{customdata[1]}<extra></extra>",
                 customdata=list(
                     zip(
-                        part["event_id"].map(escape_html),
+                        part["title"].map(escape_html),
                         part["end"].dt.strftime("%Y-%m-%d"),
                         strict=True,
                     )
@@ -120,7 +143,7 @@ def timeline_figure(
                 ),
                 hovertemplate=(
                     "<b>%{customdata[1]}</b><br>%{x|%Y-%m-%d}<br>%{customdata[2]}"
-                    "<br>Source: %{customdata[3]}<extra>%{customdata[0]}</extra>"
+                    "<br>Source: %{customdata[3]}<extra></extra>"
                 ),
             )
         )
@@ -143,7 +166,7 @@ def timeline_figure(
         },
         barmode="overlay",
         height=max(360, 26 * len(lanes) + 160),
-        margin={"l": 10, "r": 10, "t": 60, "b": 80},
+        margin={"l": 60, "r": 10, "t": 60, "b": 100},
         font={"family": FONT, "size": 13},
         legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 11}},
         xaxis={"title": "Date announced (bars: a measure's status over time)", "type": "date"},
@@ -159,12 +182,15 @@ def timeline_figure(
 
 def _base_layout(fig: go.Figure, title: str, source_line: str, height: int = 420) -> go.Figure:
     fig.update_layout(
-        title={"text": escape_html(title), "x": 0},
+        title={"text": escape_html(title), "x": 0.01, "y": 0.98, "yanchor": "top"},
         height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 120},
+        margin={"l": 60, "r": 30, "t": 60, "b": 120},
         font={"family": FONT, "size": 13},
-        annotations=[*fig.layout.annotations, source_note(source_line, yshift=-105)],
+        annotations=[*fig.layout.annotations, source_note(source_line, yshift=-78, width=70)],
     )
+    # Tick labels push the margins out rather than being clipped ("100" drawn as "00").
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -189,11 +215,16 @@ def shares_figure(
             marker={"color": [country_colour(c) if c != "OTHER" else "#BBBBBB" for c, _ in rows]},
             text=[f"{v:.1f}%" for _, v in rows],
             textposition="outside",
+            cliponaxis=False,  # the value label of a 99% bar stays whole
             hovertemplate="%{y}: %{x:.1f}% of world<extra></extra>",
         )
     )
     fig.update_layout(
-        xaxis={"title": "Share of world total (%)", "range": [0, 110]},
+        xaxis={
+            "title": "Share of world total (%)",
+            "range": [0, 125],
+            "tickvals": [0, 25, 50, 75, 100],
+        },
         yaxis={"autorange": "reversed", "title": None},
         showlegend=False,
     )
@@ -253,22 +284,23 @@ def exposure_figure(
                 x=markers["announced"],
                 y=[102] * len(markers),
                 mode="markers",
-                name="events",
+                name="Events on record",
                 marker={
                     "symbol": "triangle-down",
                     "size": 10,
                     "color": [EVENT_TYPE_COLOURS.get(t, "#444") for t in markers["event_type"]],
                 },
                 customdata=_escaped(markers[["event_id", "title"]]),
-                hovertemplate="%{x|%Y-%m-%d}: %{customdata[1]}<extra>%{customdata[0]}</extra>",
+                hovertemplate="%{x|%Y-%m-%d}: %{customdata[1]}<extra></extra>",
             )
         )
     fig.update_layout(
         xaxis={"title": "Date", "type": "date"},
         yaxis={"title": y_title, "range": [0, 106]},
-        legend={"orientation": "h", "y": -0.14},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
     )
-    return _base_layout(fig, title, source_line, height=440)
+    fig = _base_layout(fig, title, source_line, height=460)
+    return fig.update_layout(margin={"t": 110})
 
 
 def counts_figure(
@@ -280,17 +312,19 @@ def counts_figure(
     source_line: str,
     x_title: str,
     y_title: str,
+    names: dict[str, str] | None = None,
 ) -> go.Figure:
     """Stacked bars of counts (e.g. events per year by event type), coloured by the palette."""
     fig = go.Figure()
     for key, part in frame.groupby(colour, sort=True):
+        name = (names or {}).get(str(key), str(key))
         fig.add_trace(
             go.Bar(
                 x=part[x],
                 y=part[y],
-                name=escape_html(key),
+                name=escape_html(name),
                 marker={"color": EVENT_TYPE_COLOURS.get(str(key), "#777")},
-                hovertemplate="%{x}: %{y}<extra>" + escape_html(key) + "</extra>",
+                hovertemplate="%{x}: %{y}<extra>" + name + "</extra>",
             )
         )
     fig.update_layout(
@@ -304,9 +338,14 @@ def counts_figure(
 
 def scenario_figure(stages: pd.DataFrame, title: str, source_line: str) -> go.Figure:
     """Per stage: world supply lost against the upper bound of what deal partners produce."""
-    labels = [
-        escape_html(f"{m} · {s}") for m, s in zip(stages["mineral"], stages["stage"], strict=True)
-    ]
+    labels = (
+        [escape_html(v) for v in stages["label"]]
+        if "label" in stages
+        else [
+            escape_html(f"{m}, {s}")
+            for m, s in zip(stages["mineral"], stages["stage"], strict=True)
+        ]
+    )
     fig = go.Figure(
         [
             go.Bar(
@@ -329,9 +368,9 @@ def scenario_figure(stages: pd.DataFrame, title: str, source_line: str) -> go.Fi
         barmode="group",
         yaxis={"title": "Share of world production (%)", "range": [0, 105]},
         xaxis={"title": "Mineral and stage"},
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
     )
-    return _base_layout(fig, title, source_line)
+    return _base_layout(fig, title, source_line).update_layout(margin={"t": 100})
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
@@ -348,7 +387,8 @@ def static_map_figure(
     Works offline in the browser and in static export. Countries are grouped into ``bins``
     quantile classes (one trace each, orange ramp); countries without a value are grey.
     """
-    ramp = ["#FEE6CE", "#FDAE6B", "#F16913", "#D94801", "#8C2D04"]
+    from analysis.palette import ORANGE_RAMP as ramp
+
     valued = values.dropna()
     if len(valued):
         edges = sorted(set(valued.quantile([i / bins for i in range(bins + 1)]).round(3)))

@@ -18,6 +18,10 @@ TOL_MUTED = [
     "#DDDDDD",
 ]
 
+# The one sequential ramp for maps (interactive and static): light to dark orange.
+ORANGE_RAMP = ["#FEE6CE", "#FDAE6B", "#F16913", "#D94801", "#8C2D04"]
+
+CATEGORY_COLOURS = {"deal": "#0072B2", "control": "#D55E00", "lifecycle": "#6F6F6F"}
 
 EVENT_TYPE_COLOURS = {
     "deal_agreement": "#003F7F",

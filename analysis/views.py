@@ -16,6 +16,7 @@ import pandas as pd
 from analysis import metrics, sources
 from analysis.arrays import is_in, names_any, positions, split_lists
 from analysis.filters import Filters, acts, filter_events, mineral_family
+from analysis.labels import labels
 from analysis.package import DataPackage
 from analysis.status import (
     EventIndex,
@@ -516,7 +517,9 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
             )
         ],
     )
-    ev = pkg["events"][pkg["events"]["announced"] <= as_of]
+    # The sidebar's minerals, event types and announced range apply; the country is the page's.
+    ev = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], replace(filters, countries=()))
+    ev = ev[ev["announced"] <= as_of]
     cats = category_of(pkg).reindex(ev.index)
     blocs = pkg["blocs"]
     member_of = set(
@@ -565,8 +568,9 @@ def country_profile(pkg: DataPackage, iso3: str, filters: Filters) -> CountryPro
 @dataclass
 class MapData:
     countries: pd.DataFrame  # iso3, name, value, label, lat, lon
-    arcs: pd.DataFrame  # source/target coordinates per deal edge
+    arcs: pd.DataFrame  # source/target coordinates per bilateral deal (one named counterpart)
     legend: str
+    hubs: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per plurilateral signing
 
 
 def map_data(
@@ -622,6 +626,12 @@ def map_data(
     countries["value"] = countries["iso3"].map(values).astype(float)
     cols = ["event_id", "title", "event_type", "actor", "counterparts", "minerals", "announced"]
     deals = events.loc[(cats == "deal") & (events["announced"] <= as_of), cols]
+    parties = deals["counterparts"].fillna("").str.count(";") + 1
+    multi = deals[parties > 1].assign(parties=parties[parties > 1] + 1)
+    hubs = multi.join(countries.set_index("iso3")[["lat", "lon"]], on="actor").dropna(
+        subset=["lat", "lon"]
+    )
+    deals = deals[parties == 1]
     row, target = split_lists(deals["counterparts"])
     arcs = deals.iloc[row].drop(columns="counterparts").reset_index(drop=True)
     arcs.insert(4, "target", target)
@@ -637,14 +647,14 @@ def map_data(
         lon_t=np.where(dst >= 0, lon[dst], np.nan),
     )[ok]
     arcs = arcs.dropna(subset=["lat", "lon", "lat_t", "lon_t"])
-    return MapData(countries, arcs.reset_index(drop=True), legend)
+    return MapData(countries, arcs.reset_index(drop=True), legend, hubs.reset_index(drop=True))
 
 
 def scenario_view(
     pkg: DataPackage, country: str, mineral: str, cut: float, as_of: dt.date
 ) -> dict[str, pd.DataFrame]:
     """The what-if tables for the scenario page and briefing (see :func:`metrics.scenario`)."""
-    return metrics.scenario(
+    out = metrics.scenario(
         pkg["production"],
         current_imports(pkg),
         pkg["events"],
@@ -657,6 +667,14 @@ def scenario_view(
         pd.Timestamp(as_of),
         bases=bases(pkg),
     )
+    lab = labels(pkg)
+    stages = out["stages"]
+    out["stages"] = stages.assign(
+        label=[
+            lab.mineral_stage(m, s) for m, s in zip(stages["mineral"], stages["stage"], strict=True)
+        ]
+    )
+    return out
 
 
 def scenario_rows(pkg: DataPackage, stages: pd.DataFrame) -> pd.DataFrame:
@@ -684,10 +702,8 @@ def events_table(pkg: DataPackage, filters: Filters) -> pd.DataFrame:
     """The events matching the filters, with each control's status on the as-of date."""
     events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
     st_on = statuses_on(pkg, filters.as_of).set_index("event_id")
-    out = events.copy()
-    out.insert(
-        2, f"status_{filters.as_of:%Y_%m_%d}", out["event_id"].map(st_on["label"]).fillna("")
-    )
+    out = events[events["announced"] <= pd.Timestamp(filters.as_of)].copy()  # known on as_of
+    out.insert(2, "status", out["event_id"].map(st_on["label"]))
     out.insert(3, "status_caveat", out["event_id"].map(st_on["caveat"]).fillna(""))
     out.insert(4, "links", out["event_id"].map(link_text(pkg)).fillna(""))
     return out
@@ -716,6 +732,31 @@ def unverified_caveats(pkg: DataPackage, as_of: dt.date, event_ids: list[str]) -
     st_on = statuses_on(pkg, as_of)
     hit = st_on[~st_on["verified"] & st_on["event_id"].isin(event_ids)]
     return [f"{t}: {c}" for t, c in zip(hit["title"], hit["caveat"], strict=True)]
+
+
+def status_on_date(pkg: DataPackage, filters: Filters) -> pd.DataFrame:
+    """Each export control matching the filters and announced by ``as_of``: its status that day.
+
+    Columns: ``measure_title``, ``issuer``, ``minerals``, ``status``, ``since`` (the day the
+    measure entered that status), ``source_url``; measures in force first, newest first. Events
+    announced after ``as_of`` are left out (they were not known on that date).
+    """
+    as_of = pd.Timestamp(filters.as_of)
+    events = filter_events(pkg["events"], pkg["minerals"], pkg["blocs"], filters)
+    cats = category_of(pkg).reindex(events.index)
+    controls = events[(cats == "control") & (events["announced"] <= as_of)]
+    cols = ["measure_title", "issuer", "minerals", "status", "since", "source_url"]
+    if controls.empty:
+        return pd.DataFrame(columns=cols)
+    spans = measure_history(pkg, list(controls["event_id"]), filters.as_of + dt.timedelta(days=1))
+    current = spans[spans["start"] <= as_of].groupby("event_id", sort=False).tail(1)
+    out = controls.merge(current[["event_id", "status", "start"]], on="event_id", how="inner")
+    out = out.rename(columns={"title": "measure_title", "actor": "issuer", "start": "since"})
+    rank = out["status"].map({"in force": 0, "suspended": 1, "announced": 2}).fillna(3)
+    out = out.assign(_rank=rank).sort_values(["_rank", "since"], ascending=[True, False])
+    label = statuses_on(pkg, filters.as_of).set_index("event_id")["label"]  # "(unverified)" etc.
+    out["status"] = out["event_id"].map(label).fillna(out["status"])
+    return out[cols].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- trade (CEPII BACI)

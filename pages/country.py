@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from analysis import maps
 from analysis.briefing import country_briefing
-from analysis.figures import shares_figure, slope_figure
-from analysis.sources import edition_label, supply_source
+from analysis.figures import slope_figure
+from analysis.labels import labels
+from analysis.sources import edition_label
 from analysis.text import escape_markdown as md
-from analysis.views import latest_production, latest_year
+from analysis.views import latest_production
 from pages.shared import (
     CHART_CONFIG,
     CompactDeck,
     briefing_buttons,
+    country_shapes,
     footer,
     load,
     map_style,
     names,
+    page_entry,
+    show_chart,
+    show_numbers,
+    show_table,
     sidebar_filters,
     url_choice,
     view,
 )
 
+page_entry()
+
 pkg = load()
 filters = sidebar_filters(pkg)
+lab = labels(pkg)
 country_names = names(pkg)
 codes = sorted(pkg["countries"]["iso3"], key=lambda c: country_names.get(c, c))
 default = filters.countries[0] if filters.countries and filters.countries[0] in codes else "CHN"
@@ -33,54 +44,26 @@ iso3 = url_choice(
 )
 data = view("country_profile", pkg, iso3, filters)
 
-st.title(f"{md(data.name)}: minerals, controls and deals as of {filters.as_of:%d %B %Y}")
-a, b, c, d = st.columns(4)
-a.metric("Minerals with ≥5% of world output", len(data.producer))
-b.metric(
-    "Controls it imposed",
-    len(data.imposed),
-    help="All export controls announced by the as-of date; status in the table.",
-)
-c.metric(
-    "Controls by others that reach it",
-    len(data.targeted),
-    help="Controls naming it (or a bloc it belongs to) and controls on all destinations.",
-)
-governance = (
-    "n/a"
-    if data.governance is None or data.governance["wgi_scaled"] != data.governance["wgi_scaled"]
-    else f"{data.governance['wgi_scaled']:.1f} / 10"
-)
-d.metric("Governance (WGI, 10 = weakest)", governance)
-
-if data.producer.empty:
+content = view("country_content", pkg, iso3, filters)
+st.title(md(content.title))
+st.caption(md(content.subtitle))
+show_numbers(content.numbers)
+if not content.charts:
     st.info(
         f"{md(data.name)} has no mineral with 5% or more of world production in {edition_label(latest_production(pkg))}.",
         icon=":material/info:",
     )
-else:
-    frame = data.producer.assign(country=data.producer["title"])
-    fig = shares_figure(
-        frame[["country", "share"]],
-        {},
-        f"{data.name}: share of world production by mineral, {latest_year(pkg)} ({edition_label(latest_production(pkg))})",
-        supply_source(pkg, latest_production(pkg)),
-        top=15,
-    )
-    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+for chart in content.charts:
+    show_chart(chart)
 
 left, right = st.columns(2)
 cols = ["announced", "status", "title", "minerals", "source_url"]
-link = {
-    "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-    "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
-}
-left.subheader("Export controls it imposed")
-left.dataframe(data.imposed[cols], hide_index=True, width="stretch", column_config=link)
-right.subheader("Controls by others that reach it")
-right.dataframe(
-    data.targeted[["actor", "scope", *cols]], hide_index=True, width="stretch", column_config=link
-)
+with left:
+    st.subheader("Export controls it imposed")
+    show_table(pkg, data.imposed, cols)
+with right:
+    st.subheader("Controls by others that reach it")
+    show_table(pkg, data.targeted, ["actor", "scope", *cols])
 for line in view(
     "unverified_caveats",
     pkg,
@@ -94,31 +77,41 @@ if data.partners.dropna(subset=["lat"]).empty or data.iso3 not in set(pkg["count
     st.info("No deal partner with a location on the map.", icon=":material/info:")
 else:
     home = pkg["countries"].set_index("iso3").loc[data.iso3]
-    arcs = data.partners.dropna(subset=["lat"]).assign(src_lat=home["lat"], src_lon=home["lon"])
-    layer = pdk.Layer(
-        "ArcLayer",
-        arcs,
-        get_source_position=["src_lon", "src_lat"],
-        get_target_position=["lon", "lat"],
-        get_source_color=[0, 114, 178, 200],
-        get_target_color=[0, 158, 115, 200],
-        get_width="1 + deals",
-        pickable=True,
+    located = data.partners.dropna(subset=["lat"])
+    arcs = pd.DataFrame(
+        {
+            "lon": float(home["lon"]),
+            "lat": float(home["lat"]),
+            "lon_t": located["lon"],
+            "lat_t": located["lat"],
+            "actor": data.iso3,
+            "target": located["partner"],
+            "event_type": "deal_framework",
+            "name": located["partner"].map(lab.country),
+            "label": located["deals"].astype(str) + " deal(s) with " + data.name,
+            "title": "latest " + located["latest"].dt.strftime("%d %b %Y"),
+            "detail": "",
+        }
     )
+    counts = data.partners.set_index("partner")["deals"].astype(float)
+    shapes = country_shapes(str(pkg.path("country_shapes")), pkg.version)
     deck = CompactDeck(
-        layers=[layer],
+        layers=maps.layers(
+            shapes, counts, lab.countries, "Deals with " + data.name, arcs, None, {data.iso3}
+        ),
         initial_view_state=pdk.ViewState(latitude=20, longitude=float(home["lon"]), zoom=0.6),
         map_style=map_style(),
-        tooltip={"text": "{name}: {deals} deal(s), latest {latest}"},
+        tooltip=maps.TOOLTIP,
     )
     st.pydeck_chart(deck, height=380)
-st.dataframe(
-    data.deals[
-        ["announced", "title", "actor", "counterparts", "minerals", "binding", "source_url"]
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config=link,
+    st.caption(
+        f"Countries shaded by the number of deals they share with {data.name} (light to dark "
+        f"orange; grey: none); arcs from {data.name}, outlined in black, to each partner."
+    )
+show_table(
+    pkg,
+    data.deals,
+    ["announced", "title", "actor", "counterparts", "minerals", "binding", "source_url"],
 )
 dep = view("country_dependency", pkg, iso3, filters)
 st.subheader(f"What {dep.name} depends on: imports by mineral, {dep.year}")
@@ -164,6 +157,19 @@ else:
     )
 if not data.imports.empty:
     st.subheader("As an importer (USGS)")
-    st.dataframe(data.imports, hide_index=True, width="stretch")
+    show_table(
+        pkg,
+        data.imports,
+        [
+            "mineral",
+            "year",
+            "net_import_reliance_pct",
+            "reliance_qualifier",
+            "source_rank",
+            "source_country",
+            "sources_period",
+        ],
+    )
+    st.caption(lab.source("import_reliance"))
 briefing_buttons(lambda: country_briefing(pkg, iso3, filters), f"country_{iso3}")
 footer(pkg)

@@ -8,7 +8,9 @@ import streamlit as st
 
 from analysis.sources import attribution
 from analysis.text import escape_markdown as md
-from pages.shared import footer, load, sidebar_filters, view
+from pages.shared import footer, load, page_entry, show_table, sidebar_filters, view
+
+page_entry()
 
 pkg = load()
 filters = sidebar_filters(pkg)
@@ -31,19 +33,8 @@ st.write(
     + (" and the search" if search else "")
     + f"; export controls show their status on {filters.as_of:%d %B %Y}."
 )
-st.dataframe(
-    events,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-        "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
-        "effective": st.column_config.DateColumn("Effective", format="YYYY-MM-DD"),
-        "ends": st.column_config.DateColumn("Ends", format="YYYY-MM-DD"),
-        "status_caveat": st.column_config.TextColumn("Status caveat"),
-        "links": st.column_config.TextColumn("Linked events (both ways)"),
-    },
-)
+first = ["announced", "title", "status", "event_type", "actor", "counterparts", "minerals"]
+show_table(pkg, events, first + [c for c in events.columns if c not in {*first, "event_id"}])
 st.download_button(
     "Download these events (CSV)",
     events.to_csv(index=False, date_format="%Y-%m-%d"),

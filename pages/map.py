@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import pydeck as pdk
 import streamlit as st
 
-from analysis.palette import EVENT_TYPE_COLOURS
+from analysis import maps
+from analysis.labels import labels
 from analysis.views import produced_minerals, trade_minerals
 from pages.shared import (
     CompactDeck,
@@ -16,13 +15,17 @@ from pages.shared import (
     load,
     map_style,
     names,
+    page_entry,
     sidebar_filters,
     url_choice,
     view,
 )
 
+page_entry()
+
 pkg = load()
 filters = sidebar_filters(pkg)
+lab = labels(pkg)
 MEASURES = {
     "controls": "Export controls in force",
     "share": "Production share",
@@ -82,110 +85,75 @@ arc_text = (
 st.caption(f"Countries coloured by: {data.legend}. {arc_text}")
 
 
-def hex_rgb(colour: str, alpha: int = 200) -> list[int]:
-    colour = colour.lstrip("#")
-    return [int(colour[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
-
-
 values = data.countries.set_index("iso3")["value"]
-top = float(values.max()) if values.notna().any() else 1.0
 shapes = country_shapes(str(pkg.path("country_shapes")), pkg.version)
-features = []
-for f in shapes["features"]:
-    iso = f["properties"]["iso3"]
-    v = values.get(iso)
-    has = v is not None and not math.isnan(v)
-    t = (v / top) if has and top else 0.0
-    colour = (
-        [int(255 - 42 * t), int(240 - 146 * t), int(220 - 220 * t), 220]
-        if has
-        else [220, 220, 220, 160]
-    )
-    label = f"{v:,.1f}" if has else "no data"
-    geometry = f["geometry"]
-    features.append(
-        {
-            "type": "Feature",
-            "geometry": geometry,
-            "properties": {**f["properties"], "fill": colour, "label": label},
-        }
-    )
-
-layers = [
-    pdk.Layer(
-        "GeoJsonLayer",
-        {"type": "FeatureCollection", "features": features},
-        get_fill_color="properties.fill",
-        get_line_color=[255, 255, 255],
-        line_width_min_pixels=0.5,
-        pickable=True,
-        stroked=True,
-        filled=True,
-    ),
-]
-if trade_view and not data.arcs.empty:
+if trade_view:
     arcs = data.arcs[["name", "label", "lat", "lon", "lat_t", "lon_t", "share"]].assign(
-        width=lambda d: 1 + d["share"] / 10, title="", minerals="", date=""
+        width=lambda d: 1 + d["share"] / 10, title="", detail=""
     )
-    layers.append(
-        pdk.Layer(
-            "ArcLayer",
-            arcs,
-            get_source_position=["lon", "lat"],
-            get_target_position=["lon_t", "lat_t"],
-            get_source_color=[213, 94, 0, 200],
-            get_target_color=[0, 114, 178, 200],
-            get_width="width",
-            pickable=True,
-        )
-    )
-elif not data.arcs.empty:
+    hubs = None
+else:
     arcs = data.arcs.assign(
-        colour=data.arcs["event_type"].map(lambda t: hex_rgb(EVENT_TYPE_COLOURS.get(t, "#0072B2"))),
-        date=data.arcs["announced"].dt.strftime("%Y-%m-%d"),
-    )
-    layers.append(
-        pdk.Layer(
-            "ArcLayer",
-            arcs.drop(columns=["announced"]),
-            get_source_position=["lon", "lat"],
-            get_target_position=["lon_t", "lat_t"],
-            get_source_color="colour",
-            get_target_color="colour",
-            get_width=2,
-            pickable=True,
-        )
-    )
+        name=data.arcs["event_type"].map(lab.event_type),
+        label=data.arcs["actor"].map(lab.country) + " with " + data.arcs["target"].map(lab.country),
+        detail=data.arcs["minerals"].map(lab.minerals_list)
+        + " · "
+        + data.arcs["announced"].dt.strftime("%d %b %Y"),
+    ).drop(columns=["announced"])
+    hubs = data.hubs
+    if not hubs.empty:
+        hubs = hubs.assign(
+            name=hubs["event_type"].map(lab.event_type),
+            label=hubs["actor"].map(lab.country)
+            + " and "
+            + (hubs["parties"] - 1).astype(str)
+            + " other parties",
+            detail=hubs["minerals"].map(lab.minerals_list)
+            + " · "
+            + hubs["announced"].dt.strftime("%d %b %Y"),
+        )[["lon", "lat", "parties", "event_type", "name", "label", "title", "detail"]]
+layers = maps.layers(
+    shapes,
+    values,
+    lab.countries,
+    data.legend,
+    None if trade_view else arcs,
+    hubs,
+    set(filters.countries),
+)
+if trade_view and not arcs.empty:
+    layers.append(maps.flow_layer(arcs))
 deck = CompactDeck(
     layers=layers,
     initial_view_state=pdk.ViewState(latitude=20, longitude=10, zoom=0.8),
     map_style=map_style(),
-    tooltip={
-        "text": "{name} {label}\n{title}\n{minerals} {date}",
-        "style": {"fontSize": "12px"},
-    },
+    tooltip=maps.TOOLTIP,
 )
 st.pydeck_chart(deck, height=560)
 st.caption(
-    "Legend: light to dark orange = low to high value; grey = no data. "
+    "Legend: countries light to dark orange = low to high value, grey = no data. "
     + (
         "Arcs run from each source (orange end) to the importer (blue end)."
         if trade_view
-        else "Deal arcs use the event-type colours of the Timeline."
+        else "Arcs: a deal with one named counterpart, coloured by deal type as on the Timeline. "
+        "Circles: a signing with several parties, at the host, sized by the number of parties. "
+        "The countries in the country filter are outlined and their own arcs drawn strong, the "
+        "others faint."
     )
 )
 if measure == "controls":
     controls = view("events_table", pkg, filters)
     for line in view("unverified_caveats", pkg, filters.as_of, list(controls["event_id"])):
         st.text(line)
-table = data.countries.dropna(subset=["value"]).sort_values("value", ascending=False)[
-    ["iso3", "name", "value"]
-]
+table = data.countries.dropna(subset=["value"]).sort_values("value", ascending=False)
+table = table.head(25).assign(country=table["iso3"].map(lambda c: lab.country(c, with_code=True)))
 st.dataframe(
-    table.head(25),
+    table[["country", "value"]].rename(
+        columns={"country": lab.column("country"), "value": data.legend}
+    ),
     hide_index=True,
     width="stretch",
-    column_config={"value": st.column_config.NumberColumn(data.legend, format="%.1f")},
+    column_config={data.legend: st.column_config.NumberColumn(data.legend, format="%.1f")},
 )
 if trade_view:
     st.caption(data.source)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from analysis.briefing import mineral_briefing
-from analysis.figures import exposure_figure, shares_figure, trade_exports_figure
+from analysis.figures import exposure_figure, trade_exports_figure
+from analysis.labels import labels
 from analysis.text import escape_markdown as md
 from analysis.views import produced_minerals, trade_minerals
 from pages.shared import (
@@ -14,13 +17,19 @@ from pages.shared import (
     footer,
     load,
     names,
+    page_entry,
+    show_numbers,
+    show_table,
     sidebar_filters,
     url_choice,
     view,
 )
 
+page_entry()
+
 pkg = load()
 filters = sidebar_filters(pkg)
+lab = labels(pkg)
 minerals = pkg["minerals"]
 with_data = sorted(
     produced_minerals(pkg)
@@ -69,19 +78,12 @@ if data.stages.empty:
         icon=":material/info:",
     )
 else:
-    cols = st.columns(min(len(data.stages), 3))
-    for col, row in zip(cols * 3, data.stages.itertuples(), strict=False):
-        col.metric(
-            md(f"{row.title}: top producer {row.top1_country}"),
-            f"{row.top1:.1f}%",
-            help=md(
-                f"HHI {row.hhi:,.0f} (0..10 000); top-3 share {row.top3:.1f}%; basis: {row.basis}."
-            ),
-        )
-    chart_cols = st.columns(2)
-    for i, (title, shares) in enumerate(data.shares.items()):
-        fig = shares_figure(shares, country_names, title, data.share_sources[title])
-        chart_cols[i % 2].plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+    content = view("mineral_content", pkg, mineral, filters)
+    show_numbers(content.numbers)
+    chart_cols = st.columns(2) if len(content.charts) > 1 else [st.container()]
+    for i, chart in enumerate(content.charts):
+        fig = chart.figure
+        chart_cols[i % len(chart_cols)].plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 if not data.revisions.empty:
     with st.expander(f"Figures a later USGS edition revised ({len(data.revisions)})"):
@@ -93,25 +95,19 @@ if not data.revisions.empty:
 
 if not data.processing.empty:
     st.subheader("Processing and refining shares (cited per row)")
-    st.dataframe(
-        data.processing[
-            [
-                "stage",
-                "year",
-                "country",
-                "share_pct",
-                "qualifier",
-                "scope",
-                "source_publisher",
-                "source_url",
-            ]
+    show_table(
+        pkg,
+        data.processing,
+        [
+            "stage",
+            "year",
+            "country",
+            "share_pct",
+            "qualifier",
+            "scope",
+            "source_publisher",
+            "source_url",
         ],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-            "share_pct": st.column_config.NumberColumn("Share (%)", format="%.1f"),
-        },
     )
 
 if not data.exposure_series.empty:
@@ -175,67 +171,47 @@ with left:
             data.imports_label,
             "net exporter" if q == "E" else f"{q}{first['net_import_reliance_pct']:.0f}%",
         )
-        st.dataframe(
-            data.imports[["commodity", "source_rank", "source_country", "controlled", "partner"]],
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "controlled": st.column_config.CheckboxColumn("Control in force"),
-                "partner": st.column_config.CheckboxColumn("U.S. deal partner"),
-            },
-        )
+        show_table(pkg, data.imports, ["source_rank", "source_country", "controlled", "partner"])
+        st.caption(lab.source("import_reliance"))
 with right:
     st.subheader("Governance-weighted supply risk")
     if data.governance.empty:
         st.info("No production data to weigh.", icon=":material/info:")
     else:
-        st.dataframe(
-            data.governance.assign(mineral=data.governance["mineral"].map(labels).fillna(""))[
-                [
-                    "mineral",
-                    "stage",
-                    "basis",
-                    "share_year",
-                    "hhi_wgi",
-                    "hhi_wgi_t",
-                    "supply_risk",
-                    "eu_2023_supply_risk",
-                    "bottleneck",
-                ]
-            ]
-            .round(2)
-            .rename(
-                columns={
-                    "mineral": "Mineral",
-                    "stage": "Stage",
-                    "basis": "Basis",
-                    "share_year": "Shares of year",
-                    "hhi_wgi": "HHI_WGI",
-                    "hhi_wgi_t": "HHI_WGI,t",
-                    "supply_risk": "Supply risk",
-                    "eu_2023_supply_risk": "EU 2023 supply risk",
-                    "bottleneck": "Bottleneck stage",
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        show_table(
+            pkg,
+            data.governance.round(2),
+            [
+                "mineral",
+                "stage",
+                "basis",
+                "share_year",
+                "hhi_wgi",
+                "hhi_wgi_t",
+                "supply_risk",
+                "eu_2023_supply_risk",
+                "bottleneck",
+            ],
         )
         st.caption(
             "HHI_WGI,t after the EU 2017 method, with trade parameters from the controls in force on the as-of date; see Data & methods."
         )
 
 st.subheader(f"Deals covering {md(data.name.lower())} ({len(data.deals)})")
-st.dataframe(
-    data.deals[
-        ["announced", "title", "actor", "counterparts", "event_type", "binding", "source_url"]
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
-        "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-    },
+show_table(
+    pkg,
+    data.deals,
+    ["announced", "title", "actor", "counterparts", "event_type", "binding", "source_url"],
 )
+st.subheader(f"Export controls on {md(data.name.lower())}: status on {filters.as_of:%d %B %Y}")
+on_date = view("status_on_date", pkg, replace(filters, minerals=(mineral,)))
+if on_date.empty:
+    st.info(
+        f"No export control on {md(data.name.lower())} matching the filters had been announced by this date.",
+        icon=":material/info:",
+    )
+else:
+    show_table(pkg, on_date, list(on_date.columns))
 top = data.stages.sort_values("top1", ascending=False).iloc[0] if not data.stages.empty else None
 if top is not None:
     st.page_link(

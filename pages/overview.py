@@ -4,73 +4,41 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.figures import exposure_figure
+from analysis.text import escape_markdown as md
 from pages.shared import (
-    CHART_CONFIG,
     empty_explanation,
     footer,
     load,
+    page_entry,
+    show_chart,
+    show_content_table,
+    show_numbers,
     sidebar_filters,
     view,
 )
 
+page_entry()
+
 pkg = load()
 filters = sidebar_filters(pkg)
-data = view("overview", pkg, filters)
+content = view("overview_content", pkg, filters)
 
-st.title(f"Critical minerals: deals and export controls as of {filters.as_of:%d %B %Y}")
+st.title(md(content.title))
 st.caption(
     "Export controls in force, the minerals they cover, recent deals, and how much of world supply "
-    "sat behind a control, for the filters in the sidebar."
+    "sat behind a control, for the chosen filters: " + md(content.subtitle) + "."
 )
-a, b, c, d = st.columns(4)
-a.metric(
-    "Export controls in force",
-    data.measures_in_force,
-    help="Controls matching the filters whose status is in force on the as-of date.",
-)
-b.metric(
-    "Minerals under export control",
-    data.minerals_under_control,
-    help="Distinct minerals with a control in force for that mineral (a control relaxed for a mineral does not count).",
-)
-c.metric(
-    "Deals in the last 12 months",
-    data.deals_last_12_months,
-    help="Deals matching the filters announced in the 12 months to the as-of date.",
-)
-d.metric(
-    "World mine supply behind a control",
-    "n/a" if data.exposure_now is None else f"{data.exposure_now:.0f}%",
-    help="Mean over the chosen minerals (or eight headline minerals) of the share of world production (USGS figures for the as-of year, or the latest year held) from countries with a control in force.",
-)
-for line in view("unverified_caveats", pkg, filters.as_of, list(data.statuses["event_id"])):
+show_numbers(content.numbers)
+for line in content.notes:
     st.text(line)
-
-if data.exposure_series.empty:
+if not content.charts:
     empty_explanation(filters)
-else:
-    fig = exposure_figure(
-        data.exposure_series,
-        data.latest.iloc[0:0],
-        f"Share of world supply behind an export control in force, to {filters.as_of:%d %b %Y}",
-        data.exposure_source,
-    )
-    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+for chart in content.charts:
+    show_chart(chart)
 
 st.subheader("Latest events")
-if data.latest.empty:
+if not content.tables:
     empty_explanation(filters)
-else:
-    st.dataframe(
-        data.latest[
-            ["announced", "title", "actor", "counterparts", "minerals", "event_type", "source_url"]
-        ],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "announced": st.column_config.DateColumn("Announced", format="YYYY-MM-DD"),
-            "source_url": st.column_config.LinkColumn("Source", display_text="open source"),
-        },
-    )
+for table in content.tables:
+    show_content_table(table)
 footer(pkg)

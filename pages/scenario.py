@@ -7,24 +7,27 @@ import datetime as dt
 import streamlit as st
 
 from analysis.briefing import scenario_briefing
-from analysis.figures import scenario_figure
 from analysis.metrics import SCENARIO_ASSUMPTIONS
-from analysis.sources import edition_label, supply_source
 from analysis.text import escape_markdown as md
-from analysis.views import produced_minerals, scenario_rows, stage_title, trade_source_line
+from analysis.views import produced_minerals, trade_source_line
 from pages.shared import (
-    CHART_CONFIG,
     briefing_buttons,
     footer,
     load,
     names,
+    page_entry,
+    show_chart,
+    show_numbers,
+    show_table,
     sidebar_filters,
     url_choice,
     view,
 )
 
+page_entry()
+
 pkg = load()
-filters = sidebar_filters(pkg)
+filters = sidebar_filters(pkg, uses=("country", "mineral", "as_of"))
 prod = pkg["production"]
 labels = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
 country_names = names(pkg)
@@ -54,11 +57,9 @@ with c3:
 result = view("scenario_view", pkg, country, mineral, float(cut), filters.as_of)
 trade_source = trade_source_line(pkg)
 
-st.title(
-    md(
-        f"Scenario: {country_names.get(country, country)} cuts {labels[mineral].lower()} exports by {cut}% from {filters.as_of:%d %B %Y}"
-    )
-)
+content = view("scenario_content", pkg, country, mineral, float(cut), filters)
+st.title(md(content.title))
+st.caption(md(content.subtitle))
 st.info(SCENARIO_ASSUMPTIONS, icon=":material/rule:")
 stages = result["stages"]
 if stages.empty or stages["country_share"].sum() == 0:
@@ -69,28 +70,21 @@ if stages.empty or stages["country_share"].sum() == 0:
         icon=":material/info:",
     )
 else:
-    cols = st.columns(len(stages))
-    for col, row in zip(cols, stages.itertuples(), strict=True):
-        col.metric(
-            md(
-                f"{stage_title(pkg, row.mineral, row.stage, row.basis)}, {row.share_year}: world supply lost"
-            ),
-            f"{row.supply_lost:.1f}%",
-            help=f"Deal partners produce at most {row.offset_upper_bound:.1f}% of world output at this stage.",
-        )
-    used = scenario_rows(pkg, stages)
-    fig = scenario_figure(
-        stages,
-        f"Supply lost vs deal partners' output, {edition_label(used)}, as of {filters.as_of:%d %b %Y}",
-        supply_source(pkg, used, "deals in force from the events dataset"),
-    )
-    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+    show_numbers(content.numbers)
+    for chart in content.charts:
+        show_chart(chart)
     left, right = st.columns(2)
-    left.subheader("Importers exposed")
-    left.dataframe(result["exposed"], hide_index=True, width="stretch")
-    left.caption("United States only: ranked import sources (USGS).")
-    right.subheader("Deal partners' output (upper bound)")
-    right.dataframe(result["offsets"].round(2), hide_index=True, width="stretch")
+    with left:
+        st.subheader("Importers exposed")
+        show_table(
+            pkg,
+            result["exposed"],
+            ["importer", "mineral", "net_import_reliance_pct", "reliance_qualifier", "source_rank"],
+        )
+        st.caption("Only the United States has ranked import-source data (USGS).")
+    with right:
+        st.subheader("Deal partners' output (upper bound)")
+        show_table(pkg, result["offsets"].round(2), ["country", "stage", "basis", "share"])
 at_stake = view("scenario_importers", pkg, country, mineral, float(cut), filters.as_of)
 st.subheader("Every importer of its exports (trade flows)")
 if at_stake.empty:
@@ -103,9 +97,10 @@ else:
     st.caption(
         f"Share at stake = share of the importer's imports from {country_names.get(country, country)} x {cut} %. {trade_source}"
     )
-st.caption(
-    f"Scenario date {filters.as_of:%Y-%m-%d}: change 'Status as of' in the sidebar. Today is {dt.date.today():%Y-%m-%d}."
-)
+if st.query_params.get("present") != "1":
+    st.caption(
+        f"Scenario date {filters.as_of:%Y-%m-%d}: change 'Status as of' in the sidebar. Today is {dt.date.today():%Y-%m-%d}."
+    )
 briefing_buttons(
     lambda: scenario_briefing(pkg, country, mineral, float(cut), filters),
     f"scenario_{country}_{mineral}_{cut}",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import runpy
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from analysis import sources
 from analysis.filters import PARAMS, Choices, Filters, parse_query, to_query
@@ -17,6 +20,19 @@ from analysis.package import (
     load_package,
 )
 from analysis.text import escape_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def page_entry() -> None:
+    """Streamlit runs a folder named pages/ as an old-style multipage app until st.navigation has
+    run once in the process: the first session after a start, opened on a deep link, would run
+    this page file directly (raw module names in the sidebar, narrow layout). Hand that run to
+    app.py's router once."""
+    if PagesManager.uses_pages_directory:
+        runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
+        st.stop()
+
 
 _WIDGETS = {
     "country": "f_country",
@@ -89,8 +105,15 @@ def _sync_url() -> None:
     state["_last_query"] = query
 
 
-def sidebar_filters(pkg: DataPackage) -> Filters:
-    """Render the shared filters in the sidebar and return them; the URL is the source of truth."""
+ALL_FILTERS = ("country", "mineral", "type", "from", "to", "as_of")
+
+
+def sidebar_filters(pkg: DataPackage, uses: tuple[str, ...] = ALL_FILTERS) -> Filters:
+    """Render the shared filters in the sidebar and return them; the URL is the source of truth.
+
+    ``uses`` names the filters the page honours; the others are not shown (their values stay in
+    the URL for the next page).
+    """
     today = dt.date.today()
     ch = choices(pkg, pkg.version, str(pkg.data_dir), today)
     st.session_state["_choices"] = ch
@@ -99,6 +122,7 @@ def sidebar_filters(pkg: DataPackage) -> Filters:
         raw = dict(st.session_state["_last_query"])  # page switch: keep the view
         st.query_params.update(raw)
     filters, notices = parse_query(raw, ch)
+    st.html(LAYOUT_CSS)
     presentation_mode()
     for notice in notices:
         st.warning(notice, icon=":material/info:")
@@ -120,46 +144,60 @@ def sidebar_filters(pkg: DataPackage) -> Filters:
     lo, hi = dt.date(1990, 1, 1), dt.date(today.year + 5, 12, 31)
     with st.sidebar:
         st.header("Filters")
-        st.multiselect(
-            "Countries or blocs",
-            sorted(countries, key=countries.get),
-            key="f_country",
-            format_func=lambda c: f"{countries[c]} ({c})",
-            on_change=_sync_url,
-            help="Events where the country (or a bloc it belongs to) is the actor or a counterpart.",
-        )
-        st.multiselect(
-            "Minerals",
-            sorted(minerals, key=minerals.get),
-            key="f_mineral",
-            format_func=lambda m: minerals[m],
-            on_change=_sync_url,
-            help="A group such as rare earths includes its members (terbium, dysprosium, ...).",
-        )
-        st.multiselect(
-            "Event types",
-            sorted(labels),
-            key="f_type",
-            format_func=lambda t: labels[t],
-            on_change=_sync_url,
-        )
-        st.date_input(
-            "Announced from", key="f_from", min_value=lo, max_value=hi, on_change=_sync_url
-        )
-        st.date_input("Announced to", key="f_to", min_value=lo, max_value=hi, on_change=_sync_url)
-        st.date_input(
-            "Status as of",
-            key="f_as_of",
-            min_value=lo,
-            max_value=hi,
-            on_change=_sync_url,
-            help="Measures are shown in force, suspended or lifted as they stood on this date.",
-        )
-        note = view("horizon_note", pkg, filters.as_of)
-        if note:
-            st.caption(note)
+        if "country" in uses:
+            st.multiselect(
+                "Countries or blocs",
+                sorted(countries, key=countries.get),
+                key="f_country",
+                format_func=lambda c: f"{countries[c]} ({c})",
+                on_change=_sync_url,
+                help="Events where the country (or a bloc it belongs to) is the actor or a counterpart.",
+            )
+        if "mineral" in uses:
+            st.multiselect(
+                "Minerals",
+                sorted(minerals, key=minerals.get),
+                key="f_mineral",
+                format_func=lambda m: minerals[m],
+                on_change=_sync_url,
+                help="A group such as rare earths includes its members (terbium, dysprosium, ...).",
+            )
+        if "type" in uses:
+            st.multiselect(
+                "Event types",
+                sorted(labels),
+                key="f_type",
+                format_func=lambda t: labels[t],
+                on_change=_sync_url,
+            )
+        if "from" in uses:
+            st.date_input(
+                "Announced from", key="f_from", min_value=lo, max_value=hi, on_change=_sync_url
+            )
+        if "to" in uses:
+            st.date_input(
+                "Announced to", key="f_to", min_value=lo, max_value=hi, on_change=_sync_url
+            )
+        if "as_of" in uses:
+            st.date_input(
+                "Status as of",
+                key="f_as_of",
+                min_value=lo,
+                max_value=hi,
+                on_change=_sync_url,
+                help="Measures are shown in force, suspended or lifted as they stood on this date.",
+            )
+            note = view("horizon_note", pkg, filters.as_of)
+            if note:
+                st.caption(note)
         st.caption("The address bar holds these filters: copy it to share this view.")
     st.session_state["_last_query"] = to_query(filters, ch)
+    if st.query_params.get("present") == "1":  # the view in one line, since the sidebar is hidden
+        from analysis.content import filters_in_words
+        from analysis.labels import labels
+
+        with st.container(key="present-filters"):
+            st.caption(filters_in_words(filters, labels(pkg)))
     return filters
 
 
@@ -231,8 +269,10 @@ def url_choice(
 
 @st.cache_data(max_entries=128, show_spinner="Computing…")
 def _cached_view(name: str, version: str, folder: str, args: tuple, _pkg: DataPackage):
-    from analysis import views
+    from analysis import pages_content, views
 
+    if name.endswith("_content"):  # finished content (analysis.pages_content)
+        return getattr(pages_content, name.removesuffix("_content"))(_pkg, *args)
     return getattr(views, name)(_pkg, *args)
 
 
@@ -258,8 +298,15 @@ CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", 
 
 
 def map_style() -> str:
-    """A blank MapLibre style served by the app itself: no tile server, no token, works offline."""
-    return "/app/static/blank-style.json"
+    """No base map: deck.gl draws the country shapes itself (no tiles, no token, offline).
+
+    ``__MAP_STYLE__`` is the placeholder Streamlit's front end (1.67) deletes without putting a
+    base map in its place (an empty or missing style gets Carto's, from the network: the e2e test
+    that nothing leaves 127.0.0.1 catches that). With the blank MapLibre style served before,
+    MapLibre's second WebGL context kept a GPU-less Chromium busy for seconds after the map
+    appeared, so the next page switch took 3-4 s (bench/browser.py).
+    """
+    return "__MAP_STYLE__"
 
 
 def _coarse(coords):
@@ -283,6 +330,14 @@ def country_shapes(path: str, version: str) -> dict:
     return doc
 
 
+LAYOUT_CSS = """
+<style>
+/* Metric labels wrap instead of being cut with an ellipsis at 1280 px. */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+</style>
+"""
 PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
@@ -290,7 +345,9 @@ PRESENT_CSS = """
 .stMainBlockContainer, .block-container { max-width: 1500px; padding-top: 1.5rem; }
 .stMainBlockContainer p, .stMainBlockContainer li, .stMainBlockContainer label { font-size: 1.2rem; }
 h1 { font-size: 2.6rem !important; }
-[data-testid="stMetricValue"] { font-size: 3rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.2rem !important; line-height: 1.15; }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] * { font-size: 1.05rem !important; }
+.st-key-present-filters p { font-size: 1.1rem !important; color: #333; }
 </style>
 """
 
@@ -373,4 +430,44 @@ class CompactDeck:
             def to_json(self) -> str:
                 return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
 
+        kwargs.setdefault("map_provider", None)  # no base map provider: nothing leaves the machine
         return _Compact(*args, **kwargs)
+
+
+def show_table(pkg: DataPackage, frame: pd.DataFrame, columns: list[str], **kwargs: object) -> None:
+    """A table with the package's display labels: names for codes, '-' for gaps, links as links."""
+    from analysis.labels import URL_COLUMNS, labels
+
+    lab = labels(pkg)
+    shown = lab.table(frame, [c for c in columns if c in frame.columns])
+    config = {
+        lab.column(c): st.column_config.LinkColumn(lab.column(c), display_text="open source")
+        for c in columns
+        if c in URL_COLUMNS
+    }
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def show_numbers(numbers: list) -> None:
+    """Key numbers (analysis.content.Number) as metrics, up to four to a row."""
+    for start in range(0, len(numbers), 4):
+        row = numbers[start : start + 4]
+        for col, number in zip(st.columns(4), row, strict=False):
+            col.metric(
+                escape_markdown(number.label),
+                number.value,
+                help=escape_markdown(number.help) if number.help else None,
+            )
+
+
+def show_chart(chart) -> None:
+    """A chart (analysis.content.Chart): its figure carries the title and the source line."""
+    st.plotly_chart(chart.figure, width="stretch", config=CHART_CONFIG)
+
+
+def show_content_table(table) -> None:
+    """A finished table (analysis.content.Table): display headers already, links as links."""
+    config = {c: st.column_config.LinkColumn(c, display_text="open source") for c in table.links}
+    st.dataframe(table.frame, hide_index=True, width="stretch", column_config=config)
+    if table.note:
+        st.caption(table.note)

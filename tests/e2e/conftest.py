@@ -49,9 +49,17 @@ def hash_data() -> dict[str, str]:
     }
 
 
+def serve(script: str = "app.py") -> Iterator[tuple[str, subprocess.Popen]]:
+    """A fresh ``streamlit run <script>`` on a free port, stopped when the generator closes."""
+    with streamlit_server(script=script) as started:
+        yield started
+
+
 @contextlib.contextmanager
-def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``streamlit run app.py`` on a free port of 127.0.0.1 (``env`` added); yield URL and process."""
+def streamlit_server(
+    env: dict[str, str] | None = None, script: str = "app.py"
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``streamlit run <script>`` on a free port of 127.0.0.1 (``env`` added); yield URL and process."""
     port = _free_port()
     full_env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})}
     proc = subprocess.Popen(
@@ -60,7 +68,7 @@ def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[str, s
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            script,
             "--server.headless",
             "true",
             "--server.address",

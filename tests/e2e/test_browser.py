@@ -75,13 +75,13 @@ def test_filter_change_in_the_browser_redraws(browser, server) -> None:
     page.goto(f"{server}/timeline?country=COD", wait_until="domcontentloaded")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
     before = page.locator(".js-plotly-plot .ytick text").all_text_contents()
-    page.get_by_role("radio", name="mineral", exact=True).click()
+    page.get_by_role("radio", name="Mineral", exact=True).click()
     page.wait_for_function(
         "() => new URL(location.href).searchParams.get('lane') === 'mineral'", timeout=30_000
     )
     page.wait_for_timeout(1500)
     after = page.locator(".js-plotly-plot .ytick text").all_text_contents()
-    assert "COD" in before and after != before
+    assert "Democratic Republic of the Congo" in before and after != before
     context.close()
 
 

@@ -134,4 +134,4 @@ def test_every_page_survives_every_hostile_query(page: str) -> None:
 def test_only_http_links_are_rendered_from_data() -> None:
     at = run_page("data", {})
     table = at.dataframe[0].value
-    assert table["source_url"].str.match(r"^https?://").all()
+    assert table["Source"].str.match(r"^https?://").all()

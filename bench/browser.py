@@ -1,0 +1,150 @@
+"""Speed in a real Chromium, side by side with floors measured in the same run.
+
+* first load: a new browser session on a warm server until the first chart is drawn, the
+  dashboard's Overview against ``bench/hello_app.py`` (one chart);
+* page switch: a click in the navigation until the new page's first chart, map or table is drawn
+  (not a stale one from the page before) and the page has settled (frames back under 50 ms),
+  every dashboard page against a switch to the one-chart page of ``bench/floor_app.py``.
+
+Targets (issue 15): first load within 1.2x hello, every page switch within 2x the one-chart switch.
+Not a test: ``.venv/bin/python -m bench.browser [rounds]``; figures go into bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from tests.e2e.conftest import CHROMIUM, FLAGS, serve
+
+FRESH = ':not([data-stale="true"])'
+CHART = f"[data-testid='stElementContainer']{FRESH} .js-plotly-plot .main-svg"
+MAP = f"[data-testid='stElementContainer']{FRESH} canvas"
+TABLE = f"[data-testid='stElementContainer']{FRESH} [data-testid='stDataFrame']"
+PAGES = [  # navigation title, URL path, what counts as drawn
+    ("Map", "/map", MAP),
+    ("Timeline", "/timeline", CHART),
+    ("Mineral dependency", "/mineral", CHART),
+    ("Country profile", "/country", CHART),
+    ("Scenario", "/scenario", CHART),
+    ("Data & methods", "/data", TABLE),
+    ("Overview", "/", CHART),
+]
+
+
+@contextmanager
+def server(script: str) -> Iterator[str]:
+    gen = serve(script)
+    url, _proc = next(gen)
+    try:
+        yield url
+    finally:
+        next(gen, None)
+
+
+def first_load(browser, url: str, selector: str) -> float:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    t = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector(selector, timeout=120_000)
+    settle(page)
+    seconds = time.perf_counter() - t
+    context.close()
+    return seconds
+
+
+def switch(page, title: str, selector: str) -> float:
+    """Click ``title`` in the navigation; seconds until the new page's first element is drawn."""
+    before = page.locator("h1").first.inner_text(timeout=60_000)
+    link = page.locator("[data-testid='stSidebarNav'] a", has_text=title).first
+    t = time.perf_counter()
+    link.click()
+    page.wait_for_function(
+        "([before, sel]) => { const h = document.querySelector('h1');"
+        " return h && h.innerText !== before && document.querySelector(sel); }",
+        arg=[before, selector],
+        timeout=120_000,
+        polling="raf",
+    )
+    settle(page)
+    return time.perf_counter() - t
+
+
+SETTLE_JS = """() => new Promise(resolve => {
+  let last = performance.now(), calm = 0;
+  const step = now => { calm = now - last < 50 ? calm + 1 : 0; last = now;
+                        calm >= 3 ? resolve() : requestAnimationFrame(step); };
+  requestAnimationFrame(step);
+})"""
+
+
+def settle(page) -> None:
+    """Wait until three frames in a row come under 50 ms apart: the page has finished drawing.
+
+    A deck.gl map shows its canvas before it has drawn (in a GPU-less Chromium, software WebGL
+    then keeps the main thread busy for a second or more); without this, that cost lands on the
+    next page's switch instead of the map's.
+    """
+    page.evaluate(SETTLE_JS)
+
+
+def main(rounds: int = 5) -> None:
+    from playwright.sync_api import sync_playwright
+
+    hello_chart = ".js-plotly-plot .main-svg"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        with (
+            server("app.py") as app,
+            server("bench/hello_app.py") as hello,
+            server("bench/floor_app.py") as floor,
+        ):
+            first_load(browser, app, CHART)  # warm both servers (imports, caches)
+            first_load(browser, hello, hello_chart)
+            loads: dict[str, list[float]] = {"hello": [], "app": []}
+            for _ in range(rounds):  # interleaved, so drift hits both alike
+                loads["hello"].append(first_load(browser, hello, hello_chart))
+                loads["app"].append(first_load(browser, app, CHART))
+
+            floor_page = browser.new_page(viewport={"width": 1280, "height": 800})
+            floor_page.goto(floor, wait_until="domcontentloaded")
+            floor_page.wait_for_selector("h1", timeout=60_000)
+            app_page = browser.new_page(viewport={"width": 1280, "height": 800})
+            app_page.goto(app, wait_until="domcontentloaded")
+            app_page.wait_for_selector(CHART, timeout=120_000)
+            switches: dict[str, list[float]] = {"one-chart page": []}
+            switches.update({title: [] for title, _, _ in PAGES})
+            for r in range(rounds + 1):
+                one = switch(floor_page, "Chart", CHART)
+                switch(floor_page, "Floor", "h1")
+                times = {title: switch(app_page, title, sel) for title, _, sel in PAGES}
+                if r == 0:
+                    continue  # the first visit fills the caches; report warm switches
+                switches["one-chart page"].append(one)
+                for title, seconds in times.items():
+                    switches[title].append(seconds)
+        browser.close()
+
+    hello_s = statistics.median(loads["hello"])
+    app_s = statistics.median(loads["app"])
+    print(f"\nFirst load, new session on a warm server, to the first chart (median of {rounds})")
+    print(f"{'app':<28}{'seconds':>9}{'ratio':>8}  target <=1.2x")
+    print(f"{'hello (one chart)':<28}{hello_s:>9.2f}{1.0:>8.2f}")
+    verdict = "met" if app_s / hello_s <= 1.2 else "MISSED"
+    print(f"{'dashboard Overview':<28}{app_s:>9.2f}{app_s / hello_s:>8.2f}  {verdict}")
+    floor_s = statistics.median(switches.pop("one-chart page"))
+    print(f"\nPage switch (click) to the page's first chart/map/table, warm (median of {rounds})")
+    print(f"{'page':<28}{'seconds':>9}{'ratio':>8}  target <=2x")
+    print(f"{'one-chart page (floor)':<28}{floor_s:>9.2f}{1.0:>8.2f}")
+    for title, values in switches.items():
+        s = statistics.median(values)
+        verdict = "met" if s / floor_s <= 2 else "MISSED"
+        print(f"{title:<28}{s:>9.2f}{s / floor_s:>8.2f}  {verdict}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
