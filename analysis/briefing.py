@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -20,8 +19,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, pages_content, sources, views
-from analysis.filters import Filters, acts
+from analysis import pages_content, sources, views
+from analysis.content import Chart, Content, Section, charts_of, numbers_of
+from analysis.filters import Filters
 from analysis.labels import labels
 from analysis.metrics import SCENARIO_ASSUMPTIONS
 from analysis.package import DataPackage
@@ -53,15 +53,6 @@ class Briefing:
         return f"briefing-{'-'.join(filter(None, slug.split('-')))[:60]}-{self.as_of:%Y-%m-%d}"
 
 
-def _filters_text(filters: Filters) -> str:
-    parts = [f"announced {filters.start:%d %b %Y} to {filters.end:%d %b %Y}"]
-    if filters.countries:
-        parts.append("countries " + ", ".join(filters.countries))
-    if filters.types:
-        parts.append("types " + ", ".join(filters.types))
-    return "; ".join(parts)
-
-
 def _day(value: Any) -> str:
     """``12 Mar 2025, `` for a date, nothing for a missing one."""
     return "" if value is None or pd.isna(value) else f"{value:%d %b %Y}, "
@@ -91,23 +82,32 @@ def _event_rows(pkg: DataPackage, events: pd.DataFrame, limit: int = 14) -> pd.D
     )
 
 
-def _shapes(pkg: DataPackage) -> dict:
-    return json.loads(pkg.path("country_shapes").read_text(encoding="utf-8"))
+def _charts(content: Content, limit: int = 5) -> tuple[list[tuple[str, go.Figure]], dict]:
+    """The content's printed charts as (slide name, figure), and the caveats of each slide."""
+    charts = charts_of(content, printed=True)[:limit]
+    named = [(c.name or c.title, c.figure) for c in charts]
+    notes = {c.name or c.title: list(c.notes) for c in charts if c.notes}
+    return named, notes
 
 
 def _topic_briefing(
     pkg: DataPackage,
     filters: Filters,
     title: str,
+    content: Content,
     numbers: list[tuple[str, str]],
-    charts: list[tuple[str, go.Figure]],
     events: pd.DataFrame,
     empty_note: str,
+    limit: int = 5,
 ) -> Briefing:
     """A mineral or country briefing: the title slide names the filters, date and dataset version."""
+    charts, chart_notes = _charts(content, limit)
+    subtitle = content.subtitle.rstrip(".") + "."
+    if "Production shares" not in subtitle:
+        subtitle += f" Production shares: {sources.edition_label(views.latest_production(pkg))}."
     return Briefing(
         title=title,
-        subtitle=f"As of {filters.as_of:%d %B %Y}. Filters: {_filters_text(filters)}. Production shares: {sources.edition_label(views.latest_production(pkg))}. Dataset v{pkg.version}.",
+        subtitle=f"{subtitle} Dataset v{pkg.version}.",
         as_of=filters.as_of,
         version=pkg.version,
         numbers=numbers,
@@ -115,165 +115,61 @@ def _topic_briefing(
         events=_event_rows(pkg, events),
         sources=_sources(pkg, events),
         notes=[] if len(events) else [empty_note],
+        chart_notes=chart_notes,
     )
 
 
 def mineral_briefing(pkg: DataPackage, mineral: str, filters: Filters) -> Briefing:
-    """A briefing on one mineral: concentration, exposure over time, producers map, events."""
+    """A briefing on one mineral: the Mineral page's content (numbers, share charts, exposure
+    over time), the producers' map, its events."""
+    content = pages_content.mineral(pkg, mineral, filters, printed=True)
     prof = views.mineral_profile(pkg, mineral, filters)
-    content = pages_content.mineral(pkg, mineral, filters)  # the page's numbers and charts
-    charts: list[tuple[str, go.Figure]] = [(c.title, c.figure) for c in content.charts[:2]]
-    chart_notes: dict[str, list[str]] = {}
-    numbers = [(n.label, n.value) for n in content.numbers]
-    if not prof.exposure_series.empty:
-        caveats = views.unverified_caveats(pkg, filters.as_of, list(prof.events["event_id"]))
-        if caveats:
-            chart_notes["Supply behind export controls over time"] = caveats
-        charts.append(
-            (
-                "Supply behind export controls over time",
-                figures.exposure_figure(
-                    prof.exposure_series,
-                    prof.events[["announced", "title", "event_type", "event_id"]],
-                    f"{prof.name}: world production behind a control in force, to {filters.as_of:%d %b %Y}",
-                    prof.exposure_source,
-                ),
-            )
-        )
-    if prof.shares:
-        title, first = next(iter(prof.shares.items()))
-        values = first.set_index("country")["share"]
-        charts.append(
-            (
-                "Where it is produced",
-                figures.static_map_figure(
-                    _shapes(pkg),
-                    values,
-                    f"{title} by country (as of {filters.as_of:%d %b %Y})",
-                    prof.share_sources[title].replace(
-                        "Source: ", "Source: shapes Natural Earth; ", 1
-                    ),
-                    "Share of world production (%)",
-                ),
-            )
-        )
-    if not prof.imports.empty:
-        reliance = prof.imports.iloc[0]
-        qualifier = (
-            reliance["reliance_qualifier"]
-            if isinstance(reliance["reliance_qualifier"], str)
-            else ""
-        )
-        shown = (
-            "net exporter"
-            if qualifier == "E"
-            else f"{qualifier}{reliance['net_import_reliance_pct']:.0f}%"
-        )
-        numbers.append((prof.imports_label, shown))
-    numbers.append(("Events on record", str(len(prof.events) + len(prof.deals))))
+    numbers = [(n.label, n.value) for n in numbers_of(content)]
+    # the first two share charts, the production exposure, then the map (trade charts stay on
+    # the page: a briefing keeps to five slides of charts)
+    content.charts = content.charts[:2]
+    for section in content.sections:
+        section.items = [
+            i
+            for i in section.items
+            if not (isinstance(i, Section) or getattr(i, "name", "") in TRADE)
+        ]
+    numbers.append(("Events on record", f"{len(prof.events) + len(prof.deals)} events"))
     events = pd.concat([prof.events, prof.deals])
     empty = f"No deal or export-control event on {prof.name.lower()} matches these filters."
     title = f"{prof.name}: supply, export controls and deals"
-    doc = _topic_briefing(pkg, filters, title, numbers, charts[:5], events, empty)
-    doc.chart_notes = chart_notes
-    return doc
+    return _topic_briefing(pkg, filters, title, content, numbers, events, empty)
+
+
+TRADE = ("World exports by exporter", "Exports behind export controls over time")
 
 
 def country_briefing(pkg: DataPackage, iso3: str, filters: Filters) -> Briefing:
-    """A briefing on one country: minerals it matters for, its controls, controls on it, deals."""
+    """A briefing on one country: the Country page's content (numbers, producer chart, deal
+    partners as a printed map, how its dependency changed) and the charts only a briefing
+    prints (events per year, what it depends on)."""
     prof = views.country_profile(pkg, iso3, filters)
-    content = pages_content.country(pkg, iso3, filters)  # the page's numbers and chart
-    charts: list[tuple[str, go.Figure]] = [
-        ("Minerals where it is a major producer", c.figure) for c in content.charts
-    ]
-    partners = (
-        prof.partners.set_index("partner")["deals"]
-        if not prof.partners.empty
-        else pd.Series(dtype=float)
-    )
-    if len(partners):
-        charts.append(
-            (
-                "Deal partners",
-                figures.static_map_figure(
-                    _shapes(pkg),
-                    partners.astype(float),
-                    f"{prof.name}: deals in force by partner country, as of {filters.as_of:%d %b %Y}",
-                    labels(pkg).source("events+shapes"),
-                    "Deals with the country",
-                ),
-            )
-        )
-    events = pd.concat(
-        [prof.imposed, prof.targeted[prof.targeted["scope"] == "named"], prof.deals]
-    ).drop_duplicates("event_id")
-    if len(events):
-        counts = (
-            acts(events, pkg["events"])
-            .assign(year=lambda e: e["announced"].dt.year)
-            .groupby(["year", "event_type"])
-            .size()
-            .rename("n")
-            .reset_index()
-        )
-        charts.append(
-            (
-                "Events per year",
-                figures.counts_figure(
-                    counts,
-                    "year",
-                    "n",
-                    "event_type",
-                    f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}",
-                    labels(pkg).source("events"),
-                    "Year announced",
-                    "Number of events",
-                    names=labels(pkg).event_types,
-                ),
-            )
-        )
+    content = pages_content.country(pkg, iso3, filters, printed=True)
     dep = views.country_dependency(pkg, iso3, filters)
-    column = "From controlled exporters (%)"
-    if not dep.table.empty:
-        ranked = dep.table.head(12)
-        charts.append(
-            (
-                "What it depends on",
-                figures.shares_figure(
-                    pd.DataFrame({"country": ranked["Mineral"], "share": ranked[column]}),
-                    {},
-                    f"{prof.name}: share of {dep.year} imports from exporters with a control in force on {filters.as_of:%d %b %Y}, by mineral (%)",
-                    f"{dep.source}. Dataset v{pkg.version}.",
-                    top=12,
-                ),
-            )
-        )
-        slopes = dep.slopes[dep.slopes["mineral"].isin(dep.minerals[:8])]
-        if not slopes.empty:
-            charts.append(
-                (
-                    "How its dependency changed",
-                    figures.slope_figure(
-                        slopes,
-                        "controlled_share",
-                        "Imports from controlled exporters (%)",
-                        f"{prof.name}: share of imports from controlled exporters, {dep.since} and {dep.year}",
-                        f"{dep.source}. Dataset v{pkg.version}.",
-                    ),
-                )
-            )
+    for section in content.sections:  # the import-concentration slope stays on the page
+        for item in section.items:
+            if isinstance(item, Section):
+                item.items = [i for i in item.items if not isinstance(i, Chart) or i.name]
+    # page charts first, then events per year and what it depends on
     numbers = [(n.label, n.value) for n in content.numbers]
+    column = "From controlled exporters (%)"
     if not dep.table.empty:
         over_half = int((dep.table[column] > 50).sum())
         numbers.append(
             (
                 f"Minerals with over half of {dep.year} imports from controlled exporters",
-                str(over_half),
+                f"{over_half} minerals",
             )
         )
+    events = pages_content.country_events(prof)
     empty = f"No deal or export-control event involving {prof.name} matches these filters."
     title = f"{prof.name}: minerals, export controls and deals"
-    doc = _topic_briefing(pkg, filters, title, numbers, charts, events, empty)
+    doc = _topic_briefing(pkg, filters, title, content, numbers, events, empty, limit=6)
     if not dep.table.empty:
         doc.sources.append(views.trade_citation(pkg))
     return doc
@@ -283,23 +179,10 @@ def scenario_briefing(
     pkg: DataPackage, country: str, mineral: str, cut: float, filters: Filters
 ) -> Briefing:
     """A briefing on a what-if export cut, with its assumptions stated."""
-    content = pages_content.scenario(pkg, country, mineral, cut, filters)  # as on the page
-    names = pkg["countries"].set_index("iso3")["name"].to_dict()
-    charts = [("Supply lost and partners' output", c.figure) for c in content.charts]
-    prof = views.mineral_profile(pkg, mineral, replace(filters, countries=()))
-    for title, shares in list(prof.shares.items())[:1]:
-        charts.append(
-            (
-                "Who else produces it",
-                figures.shares_figure(
-                    shares,
-                    names,
-                    f"{title} (as of {filters.as_of:%d %b %Y})",
-                    prof.share_sources[title],
-                ),
-            )
-        )
+    content = pages_content.scenario(pkg, country, mineral, cut, filters, printed=True)
+    charts, chart_notes = _charts(content)
     numbers = [(n.label, n.value) for n in content.numbers]
+    prof = views.mineral_profile(pkg, mineral, replace(filters, countries=()))
     events = prof.events[prof.events["actor"] == country]
     return Briefing(
         title=content.title,
@@ -311,6 +194,7 @@ def scenario_briefing(
         events=_event_rows(pkg, events),
         sources=_sources(pkg, events),
         notes=[SCENARIO_ASSUMPTIONS],
+        chart_notes=chart_notes,
     )
 
 

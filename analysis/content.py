@@ -42,6 +42,8 @@ class Chart:
     title: str
     figure: Any
     source: str
+    name: str = ""  # a short name for the briefing slide (the figure carries the full title)
+    notes: tuple[str, ...] = ()  # caveats printed with the chart (unverified statuses)
 
 
 @dataclass
@@ -54,6 +56,12 @@ class Content:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # caveats, shown as plain text
+    sections: list[Any] = field(default_factory=list)  # Section, in page order
+    # Charts only a briefing prints (e.g. events per year): built here, with their titles and
+    # source lines, so the words are the same as the page's.
+    print_charts: list[Chart] = field(default_factory=list)
+    # What a page's own pickers offer, as display labels by value (e.g. the Timeline's events).
+    choices: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -90,3 +98,108 @@ def filters_in_words(filters: Filters, labels: Labels, *, dates: bool = True) ->
 
 def is_today(day: dt.date) -> bool:
     return day == dt.date.today()
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain text: a caveat or caption (``note``), an explanation in a box (``info``), or the
+    project's own documentation (``markdown``: only for files we write, never for data)."""
+
+    text: str
+    kind: str = "note"
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A map: the deck.gl spec (compact JSON, built once by :mod:`analysis.maps`), its tooltip,
+    the legend line, and the static figure a briefing prints instead (or None)."""
+
+    title: str
+    spec: str
+    tooltip: dict
+    legend: str
+    source: str
+    height: int = 480
+    figure: Any = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link out to a source document, shown as a button."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file offered for download: its bytes (or text) or a path inside the data folder."""
+
+    label: str
+    file_name: str
+    mime: str
+    data: bytes | str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A link to another page with its query parameters (e.g. the scenario for a producer)."""
+
+    label: str
+    page: str
+    params: dict[str, str]
+
+
+@dataclass
+class Section:
+    """A headed part of a page: numbers, tables, charts, maps, text and links, in order.
+
+    ``columns`` > 1 lays the items side by side (an item may itself be a Section); ``collapsed``
+    shows it folded away; ``print`` says whether briefings include it.
+    """
+
+    heading: str
+    items: list[Any] = field(default_factory=list)
+    columns: int = 1
+    collapsed: bool = False
+    print: bool = True
+
+
+def charts_of(content: Content, *, printed: bool = True) -> list[Chart]:
+    """Every chart of the content, head first, then section by section (maps as their static
+    figure, when they have one): what a briefing draws."""
+    out = list(content.charts)
+    for section in content.sections:
+        if printed and not section.print:
+            continue
+        for item in _flat(section.items):
+            if isinstance(item, Chart):
+                out.append(item)
+            elif isinstance(item, MapView) and item.figure is not None:
+                out.append(Chart(item.title, item.figure, item.source, item.name))
+    return out + (list(content.print_charts) if printed else [])
+
+
+def tables_of(content: Content) -> list[Table]:
+    """Every table of the content, head first, then section by section."""
+    out = list(content.tables)
+    for section in content.sections:
+        out += [item for item in _flat(section.items) if isinstance(item, Table)]
+    return out
+
+
+def numbers_of(content: Content) -> list[Number]:
+    """Every key number: the head's, then those inside sections."""
+    out = list(content.numbers)
+    for section in content.sections:
+        out += [item for item in _flat(section.items) if isinstance(item, Number)]
+    return out
+
+
+def _flat(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        out += _flat(item.items) if isinstance(item, Section) else [item]
+    return out

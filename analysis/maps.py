@@ -177,3 +177,88 @@ def flow_layer(arcs: pd.DataFrame):
         get_width="width",
         pickable=True,
     )
+
+
+def _ring(points: list, step: float) -> list:
+    """One ring snapped to a ``step``-degree grid, consecutive repeats dropped, kept closed.
+
+    >>> _ring([[0.1, 0.1], [0.2, 0.1], [1.1, 0.0], [1.0, 1.2], [0.1, 0.1]], 0.5)
+    [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
+    """
+    out: list = []
+    for x, y in points:
+        p = [round(x / step) * step, round(y / step) * step]
+        if not out or p != out[-1]:
+            out.append(p)
+    if out and out[0] != out[-1]:
+        out.append(out[0])
+    return out
+
+
+def _polygons(geometry: dict, step: float) -> dict:
+    polys = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polys = [polys]
+    kept = []
+    for poly in polys:
+        rings = [_ring(r, step) for r in poly]
+        if len(rings[0]) >= 4:  # a ring that collapses below a triangle is dropped
+            kept.append([r for r in rings if len(r) >= 4])
+    if not kept:  # a small country: keep its largest polygon at full detail, not nothing
+        biggest = max(polys, key=lambda p: len(p[0]))
+        kept = [[[[round(x, 2), round(y, 2)] for x, y in biggest[0]]]]
+    return {"type": "MultiPolygon", "coordinates": kept}
+
+
+_SHAPES: dict[tuple[str, str, float], dict] = {}
+
+
+def world_shapes(pkg, step: float = 0.5) -> dict:
+    """The country layer of ``pkg`` simplified for a world map (snapped to ``step`` degrees,
+    repeated points dropped), computed once per data folder and version."""
+    import json
+
+    key = (str(pkg.data_dir), pkg.version, step)
+    if key not in _SHAPES:
+        doc = json.loads(pkg.path("country_shapes").read_text(encoding="utf-8"))
+        features = [
+            {
+                "type": "Feature",
+                "properties": f["properties"],
+                "geometry": _polygons(f["geometry"], step),
+            }
+            for f in doc["features"]
+        ]
+        _SHAPES[key] = {"type": "FeatureCollection", "features": features}
+    return _SHAPES[key]
+
+
+def deck_spec(layers: list, lat: float = 20, lon: float = 10, zoom: float = 0.8) -> str:
+    """The deck.gl JSON of ``layers`` with no base map, compact (pydeck indents it), so a page
+    sends it as it is and a cached view keeps a string instead of layer objects."""
+    import json
+
+    import pydeck as pdk
+
+    for layer in layers:  # pydeck cannot serialise pandas 3 frames (visgl/deck.gl#9986)
+        if isinstance(layer.data, pd.DataFrame):
+            layer.data = layer.data.to_dict(orient="records")
+    deck = pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
+        map_style=None,
+        map_provider=None,
+        tooltip=TOOLTIP,
+    )
+    spec = json.loads(deck.to_json())
+    # No base map: Streamlit's front end (1.67) deletes the __MAP_STYLE__ placeholder without
+    # putting Carto's in its place, so nothing leaves the machine (see pages.shared.map_style).
+    spec["mapStyle"] = "__MAP_STYLE__"
+    return json.dumps(spec, separators=(",", ":"))
+
+
+def full_shapes(pkg) -> dict:
+    """The country layer of ``pkg`` as stored (for printed maps, drawn once per briefing)."""
+    import json
+
+    return json.loads(pkg.path("country_shapes").read_text(encoding="utf-8"))

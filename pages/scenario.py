@@ -7,18 +7,15 @@ import datetime as dt
 import streamlit as st
 
 from analysis.briefing import scenario_briefing
-from analysis.metrics import SCENARIO_ASSUMPTIONS
-from analysis.text import escape_markdown as md
-from analysis.views import produced_minerals, trade_source_line
+from analysis.views import produced_minerals
 from pages.shared import (
     briefing_buttons,
     footer,
+    heading,
     load,
     names,
     page_entry,
-    show_chart,
-    show_numbers,
-    show_table,
+    render,
     sidebar_filters,
     url_choice,
     view,
@@ -27,6 +24,7 @@ from pages.shared import (
 page_entry()
 
 pkg = load()
+top = heading()
 filters = sidebar_filters(pkg, uses=("country", "mineral", "as_of"))
 prod = pkg["production"]
 labels = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
@@ -54,49 +52,7 @@ with c2:
     )
 with c3:
     cut = url_choice("cut", [10, 25, 50, 75, 100], 100, "Cut (%)")
-result = view("scenario_view", pkg, country, mineral, float(cut), filters.as_of)
-trade_source = trade_source_line(pkg)
-
-content = view("scenario_content", pkg, country, mineral, float(cut), filters)
-st.title(md(content.title))
-st.caption(md(content.subtitle))
-st.info(SCENARIO_ASSUMPTIONS, icon=":material/rule:")
-stages = result["stages"]
-if stages.empty or stages["country_share"].sum() == 0:
-    st.info(
-        md(
-            f"{country_names.get(country, country)} has no recorded production of {labels[mineral].lower()} in the USGS data for {filters.as_of:%Y} (or the latest year before it)."
-        ),
-        icon=":material/info:",
-    )
-else:
-    show_numbers(content.numbers)
-    for chart in content.charts:
-        show_chart(chart)
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Importers exposed")
-        show_table(
-            pkg,
-            result["exposed"],
-            ["importer", "mineral", "net_import_reliance_pct", "reliance_qualifier", "source_rank"],
-        )
-        st.caption("Only the United States has ranked import-source data (USGS).")
-    with right:
-        st.subheader("Deal partners' output (upper bound)")
-        show_table(pkg, result["offsets"].round(2), ["country", "stage", "basis", "share"])
-at_stake = view("scenario_importers", pkg, country, mineral, float(cut), filters.as_of)
-st.subheader("Every importer of its exports (trade flows)")
-if at_stake.empty:
-    st.info(
-        f"No BACI trade flows of {labels[mineral].lower()} from {country_names.get(country, country)}.",
-        icon=":material/info:",
-    )
-else:
-    st.dataframe(at_stake, hide_index=True, width="stretch")
-    st.caption(
-        f"Share at stake = share of the importer's imports from {country_names.get(country, country)} x {cut} %. {trade_source}"
-    )
+render(pkg, view("scenario_content", pkg, country, mineral, float(cut), filters), top)
 if st.query_params.get("present") != "1":
     st.caption(
         f"Scenario date {filters.as_of:%Y-%m-%d}: change 'Status as of' in the sidebar. Today is {dt.date.today():%Y-%m-%d}."

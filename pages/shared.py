@@ -470,4 +470,112 @@ def show_content_table(table) -> None:
     config = {c: st.column_config.LinkColumn(c, display_text="open source") for c in table.links}
     st.dataframe(table.frame, hide_index=True, width="stretch", column_config=config)
     if table.note:
-        st.caption(table.note)
+        st.caption(escape_markdown(table.note))
+
+
+class PrebuiltDeck:
+    """A map whose deck.gl JSON was built (and cached) by the view: st.pydeck_chart sends it as
+    it is, with no pydeck serialisation on each rerun."""
+
+    layers = None
+
+    def __init__(self, spec: str, tooltip: dict) -> None:
+        self._spec, self._tooltip = spec, tooltip
+
+    def to_json(self) -> str:
+        return self._spec
+
+
+def show_text(item) -> None:
+    """Plain text (data text is never Markdown), an info box, or our own documentation."""
+    if item.kind == "info":
+        st.info(escape_markdown(item.text), icon=":material/info:")
+    elif item.kind == "markdown":
+        st.markdown(item.text)
+    else:
+        st.text(item.text)
+
+
+def show_item(pkg: DataPackage, item) -> None:
+    """One finished item (analysis.content) drawn with Streamlit."""
+    from analysis import content as c
+
+    if isinstance(item, c.Section):
+        show_section(pkg, item)
+    elif isinstance(item, c.Number):
+        show_numbers([item])
+    elif isinstance(item, c.Table):
+        show_content_table(item)
+    elif isinstance(item, c.Chart):
+        show_chart(item)
+    elif isinstance(item, c.MapView):
+        st.pydeck_chart(PrebuiltDeck(item.spec, item.tooltip), height=item.height)
+    elif isinstance(item, c.Text):
+        show_text(item)
+    elif isinstance(item, c.Link):
+        st.link_button(escape_markdown(item.label), item.url)
+    elif isinstance(item, c.PageLink):
+        st.page_link(
+            item.page,
+            label=escape_markdown(item.label),
+            icon=":material/science:",
+            query_params=item.params,
+        )
+    elif isinstance(item, c.Download):
+        data = item.data if item.data is not None else (pkg.data_dir / str(item.path)).read_bytes()
+        st.download_button(
+            item.label,
+            data,
+            file_name=item.file_name,
+            mime=item.mime,
+            key=f"dl_{item.file_name}",
+            icon=":material/download:" if item.data is not None else None,
+        )
+
+
+def show_section(pkg: DataPackage, section) -> None:
+    """A section: its heading, then its items (side by side when it has columns)."""
+    if not section.items:
+        return
+    if section.collapsed:
+        box = st.expander(escape_markdown(section.heading))
+    else:
+        box = st.container()
+        if section.heading:
+            box.subheader(escape_markdown(section.heading))
+    with box:
+        if section.columns > 1:
+            cols = st.columns(section.columns)
+            for i, item in enumerate(section.items):
+                with cols[i % section.columns]:
+                    show_item(pkg, item)
+        else:
+            for item in section.items:
+                show_item(pkg, item)
+
+
+def heading() -> st.delta_generator.DeltaGenerator:
+    """A slot for the page title, drawn before the page's own choices so they sit under it."""
+    return st.container()
+
+
+def show_head(content, top=None) -> None:
+    """Title, the filters in words (in ``top``, a :func:`heading` slot, when given), the key
+    numbers, the caveats, the head charts and tables."""
+    with top if top is not None else st.container():
+        st.title(escape_markdown(content.title))
+        st.caption(escape_markdown(content.subtitle))
+    show_numbers(content.numbers)
+    for line in content.notes:
+        st.text(line)
+    for chart in content.charts:
+        show_chart(chart)
+    for table in content.tables:
+        show_content_table(table)
+
+
+def render(pkg: DataPackage, content, top=None) -> None:
+    """A page's finished content: the head (title in ``top`` when given), then every section."""
+    show_head(content, top)
+    for section in content.sections:
+        show_section(pkg, section)

@@ -240,8 +240,8 @@ def test_data_text_is_shown_as_its_characters(
     at.switch_page("pages/timeline.py").run()
     assert not at.exception, [e.value for e in at.exception]
     at.selectbox(key="event_pick").set_value(key).run()
-    shown = [m.value for m in at.markdown]
-    assert r"**\*\*Bold\*\* \:red\[alarm\] \_gallium\_ US\$5m and A\$6m**" in shown
+    shown = [m.value for m in [*at.markdown, *at.subheader]]
+    assert r"\*\*Bold\*\* \:red\[alarm\] \_gallium\_ US\$5m and A\$6m" in shown
     for text in shown:  # no data value reaches Markdown unescaped
         assert ":red[" not in text and "US$5m" not in text
     hover = json.dumps(plotly_specs(at)[0])
