@@ -251,6 +251,8 @@ def deck_spec(layers: list, lat: float = 20, lon: float = 10, zoom: float = 0.8)
         tooltip=TOOLTIP,
     )
     spec = json.loads(deck.to_json())
+    for i, layer in enumerate(spec["layers"]):  # pydeck names layers with random ids
+        layer["id"] = f"layer-{i}"
     # No base map: Streamlit's front end (1.67) deletes the __MAP_STYLE__ placeholder without
     # putting Carto's in its place, so nothing leaves the machine (see pages.shared.map_style).
     spec["mapStyle"] = "__MAP_STYLE__"

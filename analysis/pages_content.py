@@ -968,7 +968,7 @@ def map_page(
             lab.column("country"): ranked["iso3"].map(lambda c: lab.country(c, with_code=True)),
             legend: ranked["value"].round(1).to_numpy(),
         }
-    )
+    ).reset_index(drop=True)
     items.append(shown_table(f"Countries by {legend}", ranked, source if trade_view else ""))
     return Content(
         title=title,
