@@ -297,39 +297,6 @@ def source_line(pkg: DataPackage, what: str) -> str:
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
-def map_style() -> str:
-    """No base map: deck.gl draws the country shapes itself (no tiles, no token, offline).
-
-    ``__MAP_STYLE__`` is the placeholder Streamlit's front end (1.67) deletes without putting a
-    base map in its place (an empty or missing style gets Carto's, from the network: the e2e test
-    that nothing leaves 127.0.0.1 catches that). With the blank MapLibre style served before,
-    MapLibre's second WebGL context kept a GPU-less Chromium busy for seconds after the map
-    appeared, so the next page switch took 3-4 s (bench/browser.py).
-    """
-    return "__MAP_STYLE__"
-
-
-def _coarse(coords):
-    """Coordinates to 0.5 degree for the browser: enough for a world map, a fraction of the bytes."""
-    if isinstance(coords[0], (int, float)):
-        return [round(coords[0] * 2) / 2, round(coords[1] * 2) / 2]
-    return [_coarse(c) for c in coords]
-
-
-@st.cache_data
-def country_shapes(path: str, version: str) -> dict:
-    """The country layer from data/, coarsened for a world map (read once per dataset version)."""
-    import json
-
-    doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    for f in doc["features"]:
-        f["geometry"] = {
-            "type": f["geometry"]["type"],
-            "coordinates": _coarse(f["geometry"]["coordinates"]),
-        }
-    return doc
-
-
 LAYOUT_CSS = """
 <style>
 /* Metric labels wrap instead of being cut with an ellipsis at 1280 px. */
@@ -416,22 +383,6 @@ def briefing_buttons(make, key: str) -> None:
                 key=f"dl_{key}_{fmt}",
                 icon=":material/download:",
             )
-
-
-class CompactDeck:
-    """Wraps a pydeck Deck so the spec goes to the browser as compact JSON (pydeck indents it)."""
-
-    def __new__(cls, *args: object, **kwargs: object):
-        import json
-
-        import pydeck as pdk
-
-        class _Compact(pdk.Deck):
-            def to_json(self) -> str:
-                return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
-
-        kwargs.setdefault("map_provider", None)  # no base map provider: nothing leaves the machine
-        return _Compact(*args, **kwargs)
 
 
 def show_table(pkg: DataPackage, frame: pd.DataFrame, columns: list[str], **kwargs: object) -> None:

@@ -28,7 +28,9 @@ def captions(at: AppTest) -> list[str]:
 
 def test_country_profile_says_what_the_country_depends_on() -> None:
     at = run("pages/country.py", iso="JPN", as_of="2025-06-01")
-    assert "What Japan depends on: imports by mineral, 2024" in [s.value.replace("\\", "") for s in at.subheader]
+    assert "What Japan depends on: imports by mineral, 2024" in [
+        s.value.replace("\\", "") for s in at.subheader
+    ]
     assert SOURCE in captions(at)
     table = next(
         d.value for d in at.dataframe if "From controlled exporters (%)" in d.value.columns
