@@ -102,8 +102,9 @@ def is_today(day: dt.date) -> bool:
 
 @dataclass(frozen=True)
 class Text:
-    """Plain text: a caveat or caption (``note``), an explanation in a box (``info``), or the
-    project's own documentation (``markdown``: only for files we write, never for data)."""
+    """Plain text: a caveat or caption (``note``), a paragraph (``body``), an explanation in a
+    box (``info``), or the project's own documentation (``markdown``: only for files we write,
+    never for data)."""
 
     text: str
     kind: str = "note"

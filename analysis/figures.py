@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,14 +16,22 @@ from analysis.text import escape_html
 FONT = "Arial, Helvetica, sans-serif"
 
 
+_UNBROKEN = re.compile(r"\((?:[^()]|\([^()]*\))*\)\S*|\d{1,2} [A-Z][a-z]{2,8} \d{4}\S*|\S+")
+
+
 def wrap(text: str, width: int = 80) -> str:
-    """Break a line at spaces into lines of at most ``width`` characters, joined by <br>.
+    """Break a line at spaces into lines of at most ``width`` characters, joined by <br>; a
+    parenthesis or a date ("31 Dec 2025") stays on one line.
 
     >>> wrap("Source: a b c", 9)
     'Source: a<br>b c'
+    >>> wrap("Gallium, to 31 Dec 2025 (USGS MCS 2026)", 12)
+    'Gallium, to<br>31 Dec 2025<br>(USGS MCS 2026)'
+    >>> wrap("Iron ore (iron ore (iron content)), BACI (HS92), 31 Dec 2025.", 8)
+    'Iron ore<br>(iron ore (iron content)),<br>BACI<br>(HS92),<br>31 Dec 2025.'
     """
     lines: list[str] = []
-    for word in text.split():
+    for word in _UNBROKEN.findall(text):
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
@@ -163,6 +172,7 @@ def timeline_figure(
         title={
             "text": f"Minerals deals and export controls, status as of {as_of:%d %B %Y}",
             "x": 0,
+            "font": {"size": 16},
         },
         barmode="overlay",
         height=max(360, 26 * len(lanes) + 160),
@@ -180,11 +190,50 @@ def timeline_figure(
     return fig
 
 
+TITLE_WIDTH = 66  # characters per title line: a half-width chart at 1280 px shows it all
+
+
+def wrap_title(title: str) -> str:
+    """A chart title on lines of at most :data:`TITLE_WIDTH` characters, broken first after its
+    colon ("Gallium · refinery:" / "share of world production, ...").
+
+    >>> wrap_title("Gallium · refinery: share of world production, 2025 (USGS MCS 2026, 2025 estimates)")
+    'Gallium · refinery:<br>share of world production, 2025 (USGS MCS 2026, 2025 estimates)'
+    """
+    if len(title) <= TITLE_WIDTH:
+        return title
+    head, sep, rest = title.partition(": ")
+    if sep and len(head) < TITLE_WIDTH:
+        return wrap(head + ":", TITLE_WIDTH) + "<br>" + wrap(rest, TITLE_WIDTH)
+    return wrap(title, TITLE_WIDTH)
+
+
+def title_lines(title: str) -> int:
+    """How many lines :func:`_base_layout` breaks ``title`` into.
+
+    >>> title_lines("short"), title_lines("word " * 30)
+    (1, 3)
+    """
+    return wrap_title(title).count("<br>") + 1
+
+
+def top_margin(title: str, legend_rows: int = 0) -> int:
+    """Room above the plot for the title's lines and a legend of ``legend_rows`` rows above it."""
+    return 44 + 21 * title_lines(title) + (20 * legend_rows + 8 if legend_rows else 0)
+
+
 def _base_layout(fig: go.Figure, title: str, source_line: str, height: int = 420) -> go.Figure:
+    lines = title_lines(title)
     fig.update_layout(
-        title={"text": escape_html(title), "x": 0.01, "y": 0.98, "yanchor": "top"},
-        height=height,
-        margin={"l": 60, "r": 30, "t": 60, "b": 120},
+        title={
+            "text": wrap_title(escape_html(title)),
+            "x": 0.01,
+            "y": 0.99,
+            "yanchor": "top",
+            "font": {"size": 16},
+        },
+        height=height + 21 * (lines - 1),
+        margin={"l": 60, "r": 30, "t": top_margin(title), "b": 120},
         font={"family": FONT, "size": 13},
         annotations=[*fig.layout.annotations, source_note(source_line, yshift=-78, width=70)],
     )
@@ -300,7 +349,10 @@ def exposure_figure(
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
     )
     fig = _base_layout(fig, title, source_line, height=460)
-    return fig.update_layout(margin={"t": 110})
+    rows = -(-sum(1 for t in fig.data if t.showlegend is not False) // 2)  # two entries a row
+    return fig.update_layout(
+        margin={"t": top_margin(title, rows)}, height=400 + top_margin(title, rows)
+    )
 
 
 def counts_figure(
@@ -370,7 +422,7 @@ def scenario_figure(stages: pd.DataFrame, title: str, source_line: str) -> go.Fi
         xaxis={"title": "Mineral and stage"},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
     )
-    return _base_layout(fig, title, source_line).update_layout(margin={"t": 100})
+    return _base_layout(fig, title, source_line).update_layout(margin={"t": top_margin(title, 1)})
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:

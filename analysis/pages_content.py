@@ -670,7 +670,10 @@ def mineral(
             maps.full_shapes(pkg), values, full, source, "Share of world production (%)"
         )
         print_charts.append(Chart(full, fig, source, "Where it is produced"))
-    shares_line = "; ".join(sorted(set(prof.share_sources.values()))) or "none"
+    shares_line = (
+        "; ".join(sorted({v.removeprefix("Source: ") for v in prof.share_sources.values()}))
+        or "none."
+    )
     return Content(
         title=f"{prof.name}: supply, controls and dependency as of {filters.as_of:%d %B %Y}",
         subtitle=f"{filters_in_words(filters, lab)}. Production shares: {shares_line} "
@@ -850,7 +853,7 @@ def event_detail(pkg: DataPackage, event_id: str) -> Section:
     lab = labels(pkg)
     row = pkg["events"].set_index("event_id").loc[event_id]
     items: list = [
-        Text(str(row["summary"])),
+        Text(str(row["summary"]), "body"),
         Text(
             f"{lab.event_type(row['event_type'])} by {lab.country(row['actor'])} · with "
             f"{lab.countries_list(row['counterparts'])} · minerals: "

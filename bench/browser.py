@@ -60,7 +60,7 @@ def first_load(browser, url: str, selector: str) -> float:
 def switch(page, title: str, selector: str) -> float:
     """Click ``title`` in the navigation; seconds until the new page's first element is drawn."""
     before = page.locator("h1").first.inner_text(timeout=60_000)
-    link = page.locator("[data-testid='stSidebarNav'] a", has_text=title).first
+    link = page.locator(".st-key-app-nav a", has_text=title).first
     t = time.perf_counter()
     link.click()
     page.wait_for_function(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.labels import labels
 from analysis.pages_content import MEASURES
 from analysis.views import produced_minerals, trade_minerals
 from pages.shared import (
@@ -23,7 +24,7 @@ page_entry()
 pkg = load()
 top = heading()
 filters = sidebar_filters(pkg)
-labels = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
+names_of = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
 prod = pkg["production"]
 c1, c2, c3 = st.columns([2, 2, 1])
 with c1:
@@ -34,10 +35,10 @@ trade_view = measure == "controlled"
 with c2:
     mineral = url_choice(
         "map_mineral",
-        sorted(trade_minerals(pkg) if trade_view else produced_minerals(pkg), key=labels.get),
+        sorted(trade_minerals(pkg) if trade_view else produced_minerals(pkg), key=names_of.get),
         "rare_earths",
         "Mineral (for shares and trade)",
-        format_func=labels.get,
+        format_func=names_of.get,
     )
 stage = basis = importer = None
 if trade_view:
@@ -50,7 +51,7 @@ if trade_view:
 else:
     stages = sorted(prod.loc[prod["mineral"] == mineral, "stage"].unique())
     with c3:
-        stage = url_choice("stage", stages, stages[0], "Stage")
+        stage = url_choice("stage", stages, stages[0], "Stage", format_func=labels(pkg).stage)
     here = pkg["production_bases"]
     here = here[(here["mineral"] == mineral) & (here["stage"] == stage)]
     if len(here) > 1 and measure == "share":  # several bases: an explicit choice, default listed

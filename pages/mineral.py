@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analysis.briefing import mineral_briefing
+from analysis.labels import labels
 from analysis.views import produced_minerals, trade_minerals
 from pages.shared import (
     briefing_buttons,
@@ -27,12 +28,12 @@ with_data = sorted(
     | set(pkg["processing_shares"]["mineral"])
     | set(trade_minerals(pkg))
 )
-labels = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
+names_of = pkg["minerals"].set_index("mineral_id")["name"].to_dict()
 default = (
     filters.minerals[0] if filters.minerals and filters.minerals[0] in with_data else "rare_earths"
 )
 mineral = url_choice(
-    "focus", sorted(with_data, key=labels.get), default, "Mineral", format_func=labels.get
+    "focus", sorted(with_data, key=names_of.get), default, "Mineral", format_func=names_of.get
 )
 bases = pkg["production_bases"]
 chosen = []
@@ -46,7 +47,7 @@ for stage_name in sorted(
             f"basis_{stage_name}",
             list(here["basis"]),
             str(here.loc[here["is_default"].astype(bool), "basis"].iloc[0]),
-            f"Basis ({stage_name})",
+            f"Basis ({labels(pkg).stage(stage_name)})",
             format_func=shown.get,
         )
         chosen.append((mineral, stage_name, picked))

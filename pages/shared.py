@@ -299,10 +299,13 @@ CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", 
 
 LAYOUT_CSS = """
 <style>
-/* Metric labels wrap instead of being cut with an ellipsis at 1280 px. */
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+/* Metric labels and values wrap instead of being cut with an ellipsis at 1280 px. */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
+/* Titles name the view in full (country, date): smaller type keeps them to two lines at 1280 px. */
+h1 { font-size: 2.25rem !important; }
 </style>
 """
 PRESENT_CSS = """
@@ -400,10 +403,15 @@ def show_table(pkg: DataPackage, frame: pd.DataFrame, columns: list[str], **kwar
 
 
 def show_numbers(numbers: list) -> None:
-    """Key numbers (analysis.content.Number) as metrics, up to four to a row."""
-    for start in range(0, len(numbers), 4):
-        row = numbers[start : start + 4]
-        for col, number in zip(st.columns(4), row, strict=False):
+    """Key numbers (analysis.content.Number) as metrics, up to four to a row, rows balanced
+    (five numbers: three and two), so no label or value has to be cut."""
+    if not numbers:
+        return
+    rows = -(-len(numbers) // 4)
+    per_row = -(-len(numbers) // rows)
+    for start in range(0, len(numbers), per_row):
+        row = numbers[start : start + per_row]
+        for col, number in zip(st.columns(per_row), row, strict=False):
             col.metric(
                 escape_markdown(number.label),
                 number.value,
@@ -438,13 +446,16 @@ class PrebuiltDeck:
 
 
 def show_text(item) -> None:
-    """Plain text (data text is never Markdown), an info box, or our own documentation."""
+    """Data text is never Markdown: a note (caption, escaped), a paragraph (``body``, as text),
+    an info box, or our own documentation (``markdown``)."""
     if item.kind == "info":
         st.info(escape_markdown(item.text), icon=":material/info:")
     elif item.kind == "markdown":
         st.markdown(item.text)
-    else:
+    elif item.kind == "body":
         st.text(item.text)
+    else:
+        st.caption(escape_markdown(item.text))
 
 
 def show_item(pkg: DataPackage, item) -> None:
@@ -517,10 +528,10 @@ def show_head(content, top=None) -> None:
         st.title(escape_markdown(content.title))
         st.caption(escape_markdown(content.subtitle))
     show_numbers(content.numbers)
-    for line in content.notes:
-        st.text(line)
     for chart in content.charts:
         show_chart(chart)
+    for line in content.notes:  # caveats under the chart they qualify
+        st.caption(escape_markdown(line))
     for table in content.tables:
         show_content_table(table)
 

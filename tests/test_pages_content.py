@@ -37,7 +37,7 @@ def test_country_page_and_briefing_render_the_same_content() -> None:
 
     doc = briefing.country_briefing(pkg, "COD", filters)
     assert doc.numbers[: len(content.numbers)] == [(n.label, n.value) for n in content.numbers]
-    assert doc.charts[0][1].layout.title.text == content.charts[0].title
+    assert doc.charts[0][1].layout.title.text == content.charts[0].figure.layout.title.text
 
 
 def test_scenario_page_and_briefing_render_the_same_content() -> None:

@@ -40,7 +40,10 @@ def test_country_profile_says_what_the_country_depends_on() -> None:
     assert "Rare earths" in set(table["Mineral"]) and "China" in " ".join(table["Top sources"])
     assert not any("_" in str(v) for v in table["Mineral"]), "no identifiers on screen"
     assert "mineral?focus=rare_earths" in set(table["Mineral page"]), "a link to each mineral"
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    titles = [
+        json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
+        for c in at.get("plotly_chart")
+    ]
     assert any("2009 and 2024" in t for t in titles)
 
 
@@ -49,7 +52,11 @@ def test_mineral_page_shows_importers_and_indonesias_nickel_ore_collapse() -> No
     importers = next(d.value for d in at.dataframe if "Largest source" in d.value.columns)
     assert importers.iloc[0]["Importer"] == "China"
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    spec = next(s for s in specs if "world exports by exporter" in s["layout"]["title"]["text"])
+    spec = next(
+        s
+        for s in specs
+        if "world exports by exporter" in s["layout"]["title"]["text"].replace("<br>", " ")
+    )
     idn = next(t for t in spec["data"] if t.get("name") == "Indonesia")
     by_year = dict(zip(idn["x"], idn["y"], strict=True))
     # The 2014 ban and the 2020 ban show as collapses: exports fall to a fraction.
@@ -60,10 +67,13 @@ def test_mineral_page_shows_importers_and_indonesias_nickel_ore_collapse() -> No
     assert "bans exports of raw mineral ores" in labels and "January 2020" in labels
     assert any(SOURCE in a["text"] for a in spec["layout"]["annotations"])
     # Both bases of exposure, each labelled: production (USGS) and exports (BACI).
-    titles = [s["layout"]["title"]["text"] for s in specs]
+    titles = [s["layout"]["title"]["text"].replace("<br>", " ") for s in specs]
     assert any("world production behind an export control" in t for t in titles)
     export_basis = next(
-        s for s in specs if "world exports behind an export control" in s["layout"]["title"]["text"]
+        s
+        for s in specs
+        if "world exports behind an export control"
+        in s["layout"]["title"]["text"].replace("<br>", " ")
     )
     assert all(
         "export basis" in t["name"] for t in export_basis["data"] if t.get("mode") == "lines"
