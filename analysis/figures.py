@@ -219,21 +219,32 @@ def title_lines(title: str) -> int:
 
 def top_margin(title: str, legend_rows: int = 0) -> int:
     """Room above the plot for the title's lines and a legend of ``legend_rows`` rows above it."""
-    return 44 + 21 * title_lines(title) + (20 * legend_rows + 8 if legend_rows else 0)
+    return 26 + 21 * title_lines(title) + legend_height(legend_rows)
 
 
-def _base_layout(fig: go.Figure, title: str, source_line: str, height: int = 420) -> go.Figure:
+def legend_height(rows: int) -> int:
+    return 20 * rows + 10 if rows else 6
+
+
+def _base_layout(
+    fig: go.Figure, title: str, source_line: str, height: int = 420, legend_rows: int = 0
+) -> go.Figure:
+    """Title above the plot (and above a legend of ``legend_rows`` rows drawn over the plot),
+    the source line under it; the figure grows by the title's extra lines."""
     lines = title_lines(title)
+    total = height + 21 * (lines - 1) + legend_height(legend_rows)
     fig.update_layout(
-        title={
+        title={  # 20 px from the top (Plotly's "top" anchor leaves a first line's top cut)
             "text": wrap_title(escape_html(title)),
             "x": 0.01,
-            "y": 0.99,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1 - 20 / total,
             "yanchor": "top",
             "font": {"size": 16},
         },
-        height=height + 21 * (lines - 1),
-        margin={"l": 60, "r": 30, "t": top_margin(title), "b": 120},
+        height=total,
+        margin={"l": 60, "r": 30, "t": top_margin(title, legend_rows), "b": 120},
         font={"family": FONT, "size": 13},
         annotations=[*fig.layout.annotations, source_note(source_line, yshift=-78, width=70)],
     )
@@ -348,11 +359,8 @@ def exposure_figure(
         yaxis={"title": y_title, "range": [0, 106]},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
     )
-    fig = _base_layout(fig, title, source_line, height=460)
     rows = -(-sum(1 for t in fig.data if t.showlegend is not False) // 2)  # two entries a row
-    return fig.update_layout(
-        margin={"t": top_margin(title, rows)}, height=400 + top_margin(title, rows)
-    )
+    return _base_layout(fig, title, source_line, height=400, legend_rows=rows)
 
 
 def counts_figure(
@@ -422,7 +430,7 @@ def scenario_figure(stages: pd.DataFrame, title: str, source_line: str) -> go.Fi
         xaxis={"title": "Mineral and stage"},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
     )
-    return _base_layout(fig, title, source_line).update_layout(margin={"t": top_margin(title, 1)})
+    return _base_layout(fig, title, source_line, legend_rows=1)
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:

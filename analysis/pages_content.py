@@ -264,7 +264,7 @@ def _dependency_section(pkg: DataPackage, iso3: str, filters: Filters) -> Sectio
         charts.append(
             Chart(title, figures.slope_figure(ranked, value, axis, title, source), source, name)
         )
-    items.append(Section("", charts, columns=2))
+    items.append(Section("", charts))  # full width: a half-width chart cuts its title at 1280 px
     return Section(heading, items)
 
 

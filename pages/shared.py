@@ -269,15 +269,27 @@ def url_choice(
 
 @st.cache_data(max_entries=128, show_spinner="Computing…")
 def _cached_view(name: str, version: str, folder: str, args: tuple, _pkg: DataPackage):
-    from analysis import pages_content, views
+    from analysis import views
 
-    if name.endswith("_content"):  # finished content (analysis.pages_content)
-        return getattr(pages_content, name.removesuffix("_content"))(_pkg, *args)
     return getattr(views, name)(_pkg, *args)
 
 
+@st.cache_resource(max_entries=256, show_spinner="Computing…")
+def _cached_content(name: str, version: str, folder: str, args: tuple, _pkg: DataPackage):
+    """Finished content, kept as the object itself (shared, read-only): st.cache_data would
+    unpickle every Plotly figure on every rerun (25-35 ms a figure, bench/RESULTS.md)."""
+    from analysis import pages_content
+
+    return getattr(pages_content, name)(_pkg, *args)
+
+
 def view(name: str, pkg: DataPackage, *args: object):
-    """Call ``analysis.views.<name>(pkg, *args)``, cached per data folder, version and arguments."""
+    """``analysis.views.<name>(pkg, *args)``, or ``analysis.pages_content.<page>`` for a name
+    ending in ``_content``, cached per data folder, version and arguments."""
+    if name.endswith("_content"):
+        return _cached_content(
+            name.removesuffix("_content"), pkg.version, str(pkg.data_dir), args, pkg
+        )
     return _cached_view(name, pkg.version, str(pkg.data_dir), args, pkg)
 
 
