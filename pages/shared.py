@@ -111,6 +111,9 @@ ALL_FILTERS = ("country", "mineral", "type", "from", "to", "as_of")
 def sidebar_filters(pkg: DataPackage, uses: tuple[str, ...] = ALL_FILTERS) -> Filters:
     """Render the shared filters in the sidebar and return them; the URL is the source of truth.
 
+    In presentation mode the sidebar is hidden: every page's subtitle says the filters in words
+    (analysis.content.filters_in_words).
+
     ``uses`` names the filters the page honours; the others are not shown (their values stay in
     the URL for the next page).
     """
@@ -192,12 +195,6 @@ def sidebar_filters(pkg: DataPackage, uses: tuple[str, ...] = ALL_FILTERS) -> Fi
                 st.caption(note)
         st.caption("The address bar holds these filters: copy it to share this view.")
     st.session_state["_last_query"] = to_query(filters, ch)
-    if st.query_params.get("present") == "1":  # the view in one line, since the sidebar is hidden
-        from analysis.content import filters_in_words
-        from analysis.labels import labels
-
-        with st.container(key="present-filters"):
-            st.caption(filters_in_words(filters, labels(pkg)))
     return filters
 
 
@@ -329,7 +326,6 @@ PRESENT_CSS = """
 h1 { font-size: 2.6rem !important; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.2rem !important; line-height: 1.15; }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] * { font-size: 1.05rem !important; }
-.st-key-present-filters p { font-size: 1.1rem !important; color: #333; }
 </style>
 """
 
