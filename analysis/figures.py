@@ -61,6 +61,17 @@ def source_note(text: str, yshift: int, width: int = 80) -> dict:
     }
 
 
+def _opening(text: str, limit: int = 160) -> str:
+    """The first ``limit`` characters of a summary, cut at a word, with an ellipsis if cut.
+
+    >>> _opening("Short."), _opening("one two three four", 9)
+    ('Short.', 'one two…')
+    """
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def _lanes(events: pd.DataFrame, lane: str, names: dict[str, str] | None = None) -> pd.DataFrame:
     if lane == "mineral":
         out = events.assign(lane=events["minerals"].fillna("").str.split(";")).explode("lane")
@@ -147,8 +158,12 @@ def timeline_figure(
                     "line": {"width": 1, "color": "white"},
                 },
                 name=escape_html(labels.get(str(etype), str(etype))),
+                # the hover shows the summary's opening (the full text is in the event details
+                # under the chart): a third of the spec's bytes, and a box that fits the screen
                 customdata=_escaped(
-                    part[["event_id", "title", "summary", "source_publisher", "source_url"]]
+                    part[["event_id", "title", "summary", "source_publisher"]].assign(
+                        summary=part["summary"].fillna("").map(_opening)
+                    )
                 ),
                 hovertemplate=(
                     "<b>%{customdata[1]}</b><br>%{x|%Y-%m-%d}<br>%{customdata[2]}"
