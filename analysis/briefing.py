@@ -362,7 +362,13 @@ def to_pdf(briefing: Briefing, images: list[bytes]) -> bytes:
     for (name, _fig), png in zip(briefing.charts, images, strict=True):
         page(name)
         caveats = briefing.chart_notes.get(name, [])
-        shown = pdf.image(io.BytesIO(png), x=18, y=28, h=165 - 8 * min(len(caveats), 4))
+        # fit the page both ways: at 165 mm high a 1200x620 chart would be 319 mm wide and run
+        # off the 297 mm page (its right edge, often the legend, cut)
+        height = 165 - 8 * min(len(caveats), 4)
+        width = min(273.0, height * IMAGE_SIZE[0] / IMAGE_SIZE[1])
+        shown = pdf.image(
+            io.BytesIO(png), x=12, y=28, w=width, h=width * IMAGE_SIZE[1] / IMAGE_SIZE[0]
+        )
         if caveats:
             pdf.set_font("Helvetica", "", 8)
             pdf.set_xy(12, 28 + shown.rendered_height + 2)

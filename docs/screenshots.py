@@ -63,6 +63,8 @@ def briefing_pages() -> None:
     }
     with tempfile.TemporaryDirectory() as tmp:
         for name, doc in docs.items():
+            for old in OUT.glob(f"{name}-*.png"):  # a briefing with fewer pages leaves none behind
+                old.unlink()
             pdf = Path(tmp) / f"{name}.pdf"
             pdf.write_bytes(briefing.build(doc, "pdf"))
             subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(OUT / name)], check=True)
