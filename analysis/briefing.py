@@ -107,7 +107,9 @@ def _topic_briefing(
         subtitle += f" Production shares: {sources.edition_label(views.latest_production(pkg))}."
     return Briefing(
         title=title,
-        subtitle=f"{subtitle} Dataset v{pkg.version}.",
+        subtitle=subtitle
+        if f"Dataset v{pkg.version}" in subtitle
+        else f"{subtitle} Dataset v{pkg.version}.",
         as_of=filters.as_of,
         version=pkg.version,
         numbers=numbers,
