@@ -76,8 +76,12 @@ def layers(
     arcs: pd.DataFrame | None = None,
     hubs: pd.DataFrame | None = None,
     highlight: set[str] | frozenset[str] = frozenset(),
+    outline: bool = True,
 ) -> list:
     """Shapes, then arcs (the highlighted countries' own arcs opaque, the rest faint), then hubs.
+
+    ``outline``: the highlighted countries outlined in black (one layer type more for the
+    browser to compile; the Country page, whose arcs all start at its country, goes without).
 
     ``arcs``: ``lon``, ``lat``, ``lon_t``, ``lat_t``, ``event_type``, ``actor``, ``target`` and
     the tooltip's ``name``, ``label``, ``title``, ``detail``; ``hubs``: ``lon``, ``lat``,
@@ -96,7 +100,7 @@ def layers(
             filled=True,
         )
     ]
-    chosen = [f for f in features["features"] if f["properties"]["iso3"] in highlight]
+    chosen = [f for f in features["features"] if outline and f["properties"]["iso3"] in highlight]
     if (
         chosen
     ):  # outlines only for the chosen countries: stroking every border costs a GPU-less browser
@@ -134,27 +138,56 @@ def layers(
             )
         )
     if hubs is not None and not hubs.empty:
-        data = hubs.copy()
-        data["colour"] = [
-            hex_rgb(EVENT_TYPE_COLOURS.get(t, "#0072B2"), 170) for t in hubs["event_type"]
-        ]
+        # drawn as round polygons in the shapes' own layer type (a second GeoJsonLayer after
+        # the arcs): one shader program fewer than a ScatterplotLayer, which a GPU-less browser
+        # compiles on every mount of the map (bench/RESULTS.md)
         out.append(
             pdk.Layer(
-                "ScatterplotLayer",
-                data,
-                get_position=["lon", "lat"],
-                get_fill_color="colour",
-                get_line_color=[255, 255, 255, 255],
-                stroked=True,
-                line_width_min_pixels=1,
-                get_radius="parties",
-                radius_scale=40000,
-                radius_min_pixels=5,
-                radius_max_pixels=40,
+                "GeoJsonLayer",
+                hub_features(hubs),
+                get_fill_color="properties.fill",
                 pickable=True,
+                stroked=False,
+                filled=True,
             )
         )
     return out
+
+
+def hub_radius(parties: float) -> float:
+    """A signing's circle radius in degrees of longitude, growing with its number of parties.
+
+    >>> hub_radius(2), hub_radius(54), hub_radius(500)
+    (2.7, 16.0, 16.0)
+    """
+    return round(min(2.0 + 0.35 * float(parties), 16.0), 2)
+
+
+def hub_features(hubs: pd.DataFrame, sides: int = 24) -> dict:
+    """One round polygon per plurilateral signing at its host (round on the Web Mercator map:
+    the latitude offsets shrink by cos(latitude), which the projection stretches back)."""
+    features = []
+    for h in hubs.to_dict("records"):
+        lon, lat, r = float(h["lon"]), float(h["lat"]), hub_radius(h["parties"])
+        squash = math.cos(math.radians(lat))
+        ring = [
+            [
+                round(lon + r * math.cos(2 * math.pi * k / sides), 3),
+                round(lat + r * squash * math.sin(2 * math.pi * k / sides), 3),
+            ]
+            for k in range(sides + 1)
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": {
+                    "fill": hex_rgb(EVENT_TYPE_COLOURS.get(h["event_type"], "#0072B2"), 170),
+                    **{k: str(h.get(k, "")) for k in ("name", "label", "title", "detail")},
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 TOOLTIP = {

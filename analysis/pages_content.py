@@ -203,7 +203,14 @@ def _deals_section(pkg: DataPackage, prof, lab: Labels, filters: Filters, printe
         counts = prof.partners.set_index("partner")["deals"].astype(float)
         shapes = maps.world_shapes(pkg)
         layers = maps.layers(
-            shapes, counts, lab.countries, "Deals with " + prof.name, arcs, None, {prof.iso3}
+            shapes,
+            counts,
+            lab.countries,
+            "Deals with " + prof.name,
+            arcs,
+            None,
+            {prof.iso3},
+            outline=False,
         )
         title = f"{prof.name}: deals by partner country, as of {filters.as_of:%d %b %Y}"
         source = lab.source("events+shapes")
@@ -218,8 +225,7 @@ def _deals_section(pkg: DataPackage, prof, lab: Labels, filters: Filters, printe
                 maps.deck_spec(layers, lat=20, lon=float(home["lon"]), zoom=0.6),
                 maps.TOOLTIP,
                 f"Countries shaded by the number of deals they share with {prof.name} (light to "
-                f"dark orange; grey: none); arcs from {prof.name}, outlined in black, to each "
-                f"partner. {source}",
+                f"dark orange; grey: none); arcs from {prof.name} to each partner. {source}",
                 source,
                 height=380,
                 figure=figure,

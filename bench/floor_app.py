@@ -10,6 +10,7 @@ st.set_page_config(page_title="Floor", layout="wide")
 PAGES = [
     st.Page("floor_page.py", title="Floor", default=True),
     st.Page("one_chart_page.py", title="Chart"),
+    st.Page("one_map_page.py", title="Map"),
 ]
 page = st.navigation(PAGES, position="hidden")
 with st.sidebar.container(key="app-nav"):
