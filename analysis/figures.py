@@ -190,7 +190,8 @@ def timeline_figure(
             "font": {"size": 16},
         },
         barmode="overlay",
-        height=max(360, 26 * len(lanes) + 160),
+        # tall enough for every legend entry too (a scrolling legend hides some at 1280 px)
+        height=max(360, 26 * len(lanes) + 160, 21 * len(fig.data) + 180),
         margin={"l": 60, "r": 10, "t": 60, "b": 100},
         font={"family": FONT, "size": 13},
         legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 11}},
