@@ -36,14 +36,8 @@ CODES = pd.DataFrame({"hs": ["260400"], "mineral": ["nickel"], "stage": ["ore/co
 # Disagreements no one has yet explained from a fact: each stays listed with the reason it is still
 # open, so that any NEW unexplained disagreement fails the test. A row moves to
 # data/trade_checks.csv only with a fact checked (trade figures, an event row, a source read).
-STILL_OPEN = {
-    ("NAM", "260200", 2024, "nam-unprocessed-critical-minerals-ban-2023"): (
-        "Namibia's manganese ore exports went on after the June 2023 cabinet ban (BACI: 91 kt in "
-        "2023, 104 kt in 2024, to Singapore, China and India), but no source read says when the "
-        "ban took effect (the event's notes: the ministry did not say) or whether it was applied "
-        "to manganese ore; searched 2 December 2026 (Reuters, Xinhua, NAMPA reports)."
-    ),
-}
+# Disagreements pinned without a row in data/trade_checks.csv (none: every listed one is explained).
+STILL_OPEN: dict[tuple[str, str, int, str], str] = {}
 
 
 def events(*rows: dict) -> pd.DataFrame:
