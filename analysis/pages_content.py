@@ -810,13 +810,15 @@ def timeline(pkg: DataPackage, filters: Filters, lane: str = "actor") -> Content
     choices: dict[str, str] = {}
     if not events.empty:
         types = pkg["event_types"].set_index("event_type")
-        spans = data.mineral_spans if lane == "mineral" else data.spans
+        spans = data.spans
+        if lane == "mineral" and data.mineral_spans is not None:
+            spans = data.mineral_spans
         title = "Deals and export controls over time"
         fig = figures.timeline_figure(
             events,
             spans,
-            labels=types["label"].to_dict(),
-            categories=types["category"].to_dict(),
+            labels={str(k): str(v) for k, v in types["label"].items()},
+            categories={str(k): str(v) for k, v in types["category"].items()},
             lane=lane,
             as_of=filters.as_of,
             source_line=lab.source("events"),
