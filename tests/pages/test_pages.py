@@ -204,7 +204,7 @@ def test_presentation_mode_hides_chrome_and_keeps_filters() -> None:
     assert at.multiselect(key="f_mineral").value == ["gallium"]
     assert "Exit presentation mode" in [b.label for b in at.button]
     assert not [b for b in at.button if b.label.startswith("Build")]
-    line = [c.value for c in at.caption if c.value.startswith("Status as of")]
+    line = [c.value for c in at.caption if "Status as of" in c.value]  # the page's subtitle
     assert line and "Gallium" in line[0], "one line says what the view is filtered to"
     assert not any("sidebar" in c.value.lower() for c in [*at.main.caption, *at.main.markdown])
 
