@@ -468,6 +468,8 @@ def static_map_figure(
     valued = values.dropna()
     if len(valued):
         edges = sorted(set(valued.quantile([i / bins for i in range(bins + 1)]).round(3)))
+        if (valued == valued.round()).all():  # counts: whole-number classes ("1 to 3", not 3.2)
+            edges = sorted({float(round(e)) for e in edges})
     else:
         edges = []
     groups: dict[str, tuple[list[float | None], list[float | None], str]] = {}

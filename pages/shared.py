@@ -6,7 +6,6 @@ import datetime as dt
 import runpy
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -298,11 +297,6 @@ def names(pkg: DataPackage) -> dict[str, str]:
     return out
 
 
-def source_line(pkg: DataPackage, what: str) -> str:
-    """The line under a chart (built in :mod:`analysis.sources`, shared with briefings)."""
-    return sources.source_line(pkg, what)
-
-
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
@@ -394,20 +388,6 @@ def briefing_buttons(make, key: str) -> None:
                 key=f"dl_{key}_{fmt}",
                 icon=":material/download:",
             )
-
-
-def show_table(pkg: DataPackage, frame: pd.DataFrame, columns: list[str], **kwargs: object) -> None:
-    """A table with the package's display labels: names for codes, '-' for gaps, links as links."""
-    from analysis.labels import URL_COLUMNS, labels
-
-    lab = labels(pkg)
-    shown = lab.table(frame, [c for c in columns if c in frame.columns])
-    config = {
-        lab.column(c): st.column_config.LinkColumn(lab.column(c), display_text="open source")
-        for c in columns
-        if c in URL_COLUMNS
-    }
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
 
 
 def show_numbers(numbers: list) -> None:
