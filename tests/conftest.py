@@ -1,15 +1,22 @@
-"""Shared fixtures: a private copy of the real data folder that a test may break."""
+"""Shared fixtures: a private copy of the real data folder that a test may break; the real data
+package loaded and validated once per test process."""
 
 from __future__ import annotations
 
+import copy
 import csv
+import functools
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+import analysis.package as _package
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -28,6 +35,51 @@ REFERENCE = next(
     ),
     ROOT.parent / "shared" / "reference",
 )
+
+
+# Loading and validating data/ takes seconds, and the CLI, the views and the page tests each load it
+# afresh: hundreds of loads of the same unchanged files. In a test process, load_package(data/)
+# validates data/ once and hands every caller its own copy of the result (tables copied, so a
+# test that edits a frame changes nothing for the next one). Any other folder (a data_copy a test
+# breaks, $MINERALS_DATA_DIR elsewhere) is loaded for real on every call, as is data/ once a file
+# in it changes (size or mtime) or when MINERALS_TEST_FRESH_LOAD=1. An invalid package is never
+# kept: the error is raised again on every call. validate_package is never cached.
+_real_load_package = _package.load_package
+_LOADED: dict[tuple[Any, ...], _package.DataPackage] = {}
+
+
+def _files_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    return tuple(
+        (str(p), st.st_mtime_ns, st.st_size)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+        for st in [p.stat()]
+    )
+
+
+@functools.wraps(_real_load_package)
+def load_package_once(
+    data_dir: Path = _package.DATA_DIR, names: Iterable[str] | None = None
+) -> _package.DataPackage:
+    folder = Path(data_dir)
+    if os.environ.get("MINERALS_TEST_FRESH_LOAD") == "1" or folder.resolve() != DATA.resolve():
+        return _real_load_package(data_dir, names)
+    key = (_files_signature(DATA), tuple(sorted(names)) if names else None)
+    if key not in _LOADED:
+        _LOADED.clear()  # data/ changed (the session check will fail): drop the old package
+        _LOADED[key] = _real_load_package(data_dir, names)
+    kept = _LOADED[key]
+    return _package.DataPackage(
+        copy.deepcopy(kept.descriptor),
+        {name: frame.copy() for name, frame in kept.tables.items()},
+        folder,
+    )
+
+
+_package.load_package = load_package_once  # type: ignore[assignment]
+for _name in ("analysis.cli", "pages.shared"):  # imported before this file: rebind their name too
+    if _name in sys.modules and hasattr(sys.modules[_name], "load_package"):
+        sys.modules[_name].load_package = load_package_once
 
 
 def hash_data() -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -9,7 +10,6 @@ import pytest
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
-SHOTS = ROOT / "docs" / "screenshots"
 PAGES = [
     ("overview", "/?as_of=2025-12-31", ".js-plotly-plot .main-svg"),
     ("map", "/map?measure=controls", "canvas"),
@@ -26,7 +26,9 @@ BENIGN = ("GroupMarkerNotSet", "WebGL", "GPU stall", "Automatic fallback to soft
 PROBES = ("/_stcore/health", "/_stcore/host-config")
 
 
-def visit(browser, url: str, selector: str, shot: str) -> tuple[list[str], list[str]]:
+def visit(browser, url: str, selector: str, shot: Path) -> tuple[list[str], list[str]]:
+    """Open ``url``, wait for ``selector``, save a screenshot at ``shot`` (a temporary file: the
+    tracked docs/screenshots/ are written by ``make screenshots`` only, never by a test run)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     requests: list[str] = []
@@ -40,8 +42,7 @@ def visit(browser, url: str, selector: str, shot: str) -> tuple[list[str], list[
     page.wait_for_selector(selector, timeout=90_000)
     page.wait_for_timeout(2000)
     assert not page.locator("[data-testid='stException']").count(), "the page shows an exception"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / shot))
+    page.screenshot(path=str(shot))
     context.close()
     unexpected = [f for f in failed if not f.endswith(PROBES)]
     assert unexpected == [], unexpected
@@ -57,8 +58,11 @@ def visit(browser, url: str, selector: str, shot: str) -> tuple[list[str], list[
 
 
 @pytest.mark.parametrize(("name", "path", "selector"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_in_chromium(browser, server, name: str, path: str, selector: str) -> None:
-    requests, errors = visit(browser, f"{server}{path}", selector, f"{name}.png")
+def test_page_in_chromium(
+    browser, server, name: str, path: str, selector: str, tmp_path: Path
+) -> None:
+    shot = tmp_path / f"{name}.png"
+    requests, errors = visit(browser, f"{server}{path}", selector, shot)
     hosts = {
         urlparse(u).hostname
         for u in requests
@@ -66,7 +70,7 @@ def test_page_in_chromium(browser, server, name: str, path: str, selector: str) 
     }
     assert hosts == {"127.0.0.1"}, f"requests left the machine: {hosts}"
     assert errors == [], errors
-    assert (SHOTS / f"{name}.png").stat().st_size > 10_000
+    assert shot.stat().st_size > 10_000
 
 
 def test_filter_change_in_the_browser_redraws(browser, server) -> None:
