@@ -26,12 +26,12 @@ run: $(STAMP)  ## start the dashboard at http://localhost:8501 on the embedded d
 	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) --server.address localhost
 
 test: lint typecheck validate $(AXE)  ## every check: lint, format, types, data validation, all tests but the load test and the exhaustive pass
-	$(VENV)/bin/python -m pytest -n 2 -m "not load and not exhaustive"
+	$(VENV)/bin/python -m pytest -n 2 --dist worksteal -m "not load and not exhaustive"
 
 check: test
 
 quick: lint validate  ## the fast subset for the edit loop: lint, format, validation, tests not marked slow or e2e
-	$(VENV)/bin/python -m pytest -n 2 -m "not slow and not e2e and not load"
+	$(VENV)/bin/python -m pytest -n 2 --dist worksteal -m "not slow and not e2e and not load"
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(VENV)/bin/ruff check .
