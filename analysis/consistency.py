@@ -24,9 +24,20 @@ the status the act implies. Years outside the trade data are left out.
     ``RETURN_RISE`` x the before level.
 (c) ``exports collapsed with no recorded measure``: an exporter's exports of a code in year y are
     below ``COLLAPSE_KEEPS`` x those of y - 1, from a significant level in y - 1 (at least
-    ``SIGNIFICANT_SHARE`` % of world exports of the code and at least ``FLOOR_MUSD``, or at least
-    ``SIGNIFICANT_MUSD``), while no control of that exporter on the code's mineral (or listing
-    the code) was announced from 1 January of y - 1 to 31 December of y.
+    ``SIGNIFICANT_SHARE`` % of world exports of the code and at least ``SIGNIFICANT_MUSD``),
+    while no control or lifecycle act and no ``supply_disruption`` of that exporter on the code's
+    mineral (or listing the code) was announced from 1 January of y - 1 to 31 December of y.
+    Two refinements keep out falls that no measure is needed to explain:
+
+    * *the end of a one-year spike*: when the y - 1 level is more than ``SPIKE_RISE`` x the
+      higher of y - 3 and y - 2 (years in the data), the fall is measured from that earlier level
+      instead: it must be significant too, and exports in y below ``COLLAPSE_KEEPS`` x it;
+    * *a move between codes*: the exporter's exports of all the codes of the mineral at the
+      same stage in ``hs_codes.csv`` (unwrought and semi-manufactured metal, say) must also fall
+      below ``COLLAPSE_KEEPS`` x their level in the year the fall is measured from.
+
+    A supply disruption is a recorded cause of a fall; resource nationalism (who may mine) and
+    deals are not, since they need not stop any shipment.
 
 Quotas are compared (with ``keep_all``) but never listed under (a): a quota lets exports through
 by design; it counts as a recorded measure for (c). Targeted bans (named destinations) are left
@@ -60,6 +71,7 @@ RETURN_RISE = 1.5  # (b): exports did not rise by half after a relaxation or lif
 COLLAPSE_KEEPS = 0.2  # (c): a fall of more than 80 % year on year
 SIGNIFICANT_SHARE = 10.0  # (c): % of world exports of the code in the year before the fall
 SIGNIFICANT_MUSD = 100.0  # (c): and at least this much, million USD
+SPIKE_RISE = 2.0  # (c): y - 1 above this x the higher of y - 3 and y - 2 is a one-year spike
 FLOOR_MUSD = 1.0  # every rule: below this on both sides there is nothing to compare
 AGGREGATES = ("XBL", "XOA", "XSA")  # BACI's country groups and "not elsewhere specified"
 BEFORE_YEARS = 2
@@ -270,24 +282,51 @@ def check_trade(
 def _collapses(
     ex: pd.DataFrame, events: pd.DataFrame, event_types: pd.DataFrame, hs_codes: pd.DataFrame
 ) -> list[dict[str, object]]:
-    """Rule (c): falls of more than 80 % from a significant level, with no control nearby."""
-    mineral_of = dict(zip(hs_codes["hs"].astype(str), hs_codes["mineral"].astype(str), strict=True))
+    """Rule (c): falls of more than 80 % from a significant level, with no recorded cause nearby."""
+    table = hs_codes.assign(hs=hs_codes["hs"].astype(str), mineral=hs_codes["mineral"].astype(str))
+    mineral_of = dict(zip(table["hs"], table["mineral"], strict=True))
+    stage_of = dict(zip(table["hs"], table["stage"], strict=True))
+    level = ex.set_index(["exporter", "hs", "year"])["musd"]
+    world = ex.groupby(["hs", "year"])["musd"].sum()
+    group = ex.assign(mineral=ex["hs"].map(mineral_of), stage=ex["hs"].map(stage_of))
+    total = group.groupby(["exporter", "mineral", "stage", "year"])["musd"].sum()
+    first = int(ex["year"].min()) if len(ex) else 0
+
+    def significant(exporter: str, hs: str, year: int) -> bool:
+        value, of_world = float(level.get((exporter, hs, year), 0.0)), world.get((hs, year), 0.0)
+        return (
+            exporter not in AGGREGATES
+            and value >= SIGNIFICANT_MUSD
+            and of_world > 0
+            and 100.0 * value / of_world >= SIGNIFICANT_SHARE
+        )
+
     prev = ex.assign(year=ex["year"] + 1).rename(columns={"musd": "before"})
     pair = prev.merge(ex, on=["exporter", "hs", "year"], how="left").fillna({"musd": 0.0})
     pair = pair[pair["year"] <= ex["year"].max()]
-    world = ex.groupby(["hs", "year"])["musd"].sum().rename("world").reset_index()
-    world = world.assign(year=world["year"] + 1)
-    pair = pair.merge(world, on=["hs", "year"], how="left")
-    share = 100.0 * pair["before"] / pair["world"]
-    real = ~pair["exporter"].isin(AGGREGATES)
-    significant = real & (share >= SIGNIFICANT_SHARE) & (pair["before"] >= SIGNIFICANT_MUSD)
-    fell = pair[significant & (pair["musd"] < COLLAPSE_KEEPS * pair["before"])]
-    acting = event_types["category"].isin(["control", "lifecycle"])
-    measures = events[events["event_type"].isin(set(event_types.loc[acting, "event_type"]))]
+    fell = pair[pair["musd"] < COLLAPSE_KEEPS * pair["before"]]
+    kinds = event_types.set_index("event_type")["category"]
+    recorded = set(kinds[kinds.isin(["control", "lifecycle"])].index) | {"supply_disruption"}
+    measures = events[events["event_type"].isin(recorded)]
     rows: list[dict[str, object]] = []
     for r in fell.itertuples(index=False):
-        mineral = mineral_of.get(r.hs, "")
         year = int(r.year)
+        if not significant(r.exporter, r.hs, year - 1):
+            continue
+        base = year - 1  # the year the fall is measured from
+        earlier = [y for y in (year - 3, year - 2) if y >= first]
+        if earlier:
+            top = max(earlier, key=lambda y: float(level.get((r.exporter, r.hs, y), 0.0)))
+            if r.before > SPIKE_RISE * float(level.get((r.exporter, r.hs, top), 0.0)):
+                base = top  # y - 1 was a one-year spike: measure from the level before it
+                if not significant(r.exporter, r.hs, base):
+                    continue
+                if not r.musd < COLLAPSE_KEEPS * float(level[(r.exporter, r.hs, base)]):
+                    continue
+        mineral = mineral_of.get(r.hs, "")
+        key = (r.exporter, mineral, stage_of.get(r.hs, ""))
+        if not float(total.get((*key, year), 0.0)) < COLLAPSE_KEEPS * float(total[(*key, base)]):
+            continue  # the mineral's exports at this stage held: a move between its codes
         near = measures[
             (measures["actor"].astype(str) == r.exporter)
             & (measures["announced"] >= pd.Timestamp(f"{year - 1}-01-01"))

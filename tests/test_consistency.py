@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -32,48 +33,11 @@ TYPES = pd.DataFrame(
 )
 CODES = pd.DataFrame({"hs": ["260400"], "mineral": ["nickel"], "stage": ["ore/concentrate"]})
 
-# Disagreements nobody has explained yet: listed so that any NEW one fails the test. Each needs a
-# curator (a source, not a guess) before it moves to data/trade_checks.csv.
-OPEN = {
-    ("COD", "260300", 2014, "cod-copper-cobalt-concentrate-ban-2013"),
-    ("IDN", "260900", 2015, "idn-raw-ore-export-ban-2014"),
-    ("IDN", "261610", 2015, "idn-raw-ore-export-ban-2014"),
-    ("NAM", "260200", 2024, "nam-unprocessed-critical-minerals-ban-2023"),
-    ("ARE", "711011", 2008, ""),
-    ("ARE", "711011", 2010, ""),
-    ("ARE", "711019", 2023, ""),
-    ("CAN", "261390", 2015, ""),
-    ("CAN", "261210", 2024, ""),
-    ("CHE", "711019", 2012, ""),
-    ("COD", "282200", 2024, ""),
-    ("GBR", "710812", 2015, ""),
-    ("HKG", "710812", 2015, ""),
-    ("IDN", "270220", 2024, ""),
-    ("IND", "711019", 2010, ""),
-    ("KAZ", "261210", 2017, ""),
-    ("KAZ", "261210", 2019, ""),
-    ("MEX", "261610", 2024, ""),
-    ("MMR", "260900", 2014, ""),
-    ("NAM", "261210", 2020, ""),
-    ("NER", "261210", 2012, ""),
-    ("NER", "261210", 2016, ""),
-    ("NER", "261210", 2018, ""),
-    ("NER", "261210", 2024, ""),
-    ("PHL", "280530", 2014, ""),
-    ("PNG", "261610", 1999, ""),
-    ("RUS", "711029", 2022, ""),
-    ("SGP", "711019", 1998, ""),
-    ("SLE", "260900", 2015, ""),
-    ("VEN", "270111", 1999, ""),
-    ("ZAF", "711019", 2002, ""),
-    ("ZAF", "711029", 2002, ""),
-    ("ZAF", "711039", 2002, ""),
-    ("ZAF", "711029", 2011, ""),
-    ("ZAF", "711039", 2012, ""),
-    ("ZAF", "261610", 2022, ""),
-    ("ZMB", "282200", 2014, ""),
-    ("ZWE", "260400", 2018, ""),
-}
+# Disagreements no one has yet explained from a fact: each stays listed with the reason it is still
+# open, so that any NEW unexplained disagreement fails the test. A row moves to
+# data/trade_checks.csv only with a fact checked (trade figures, an event row, a source read).
+# Disagreements pinned without a row in data/trade_checks.csv (none: every listed one is explained).
+STILL_OPEN: dict[tuple[str, str, int, str], str] = {}
 
 
 def events(*rows: dict) -> pd.DataFrame:
@@ -153,6 +117,76 @@ def test_collapse_without_measure_is_listed_and_with_one_is_not() -> None:
     assert check_trade(near, TYPES, CODES, flows)[["kind"]].eq(COLLAPSED).sum().item() == 0
 
 
+def _flows(values: dict[int, float], hs: str = "260400", exporter: str = "IDN") -> pd.DataFrame:
+    """One exporter's flows of a code, plus a steady rival so that shares stay meaningful."""
+    years = sorted(values)
+    rival = pd.DataFrame(
+        {"year": years, "exporter": "PHL", "importer": "CHN", "hs": hs, "value": 300_000.0}
+    )
+    own = trade(values, exporter).assign(hs=hs)
+    return pd.concat([own, rival], ignore_index=True)
+
+
+def collapsed(flows: pd.DataFrame, ev: pd.DataFrame | None = None, codes=CODES) -> list:
+    ev = events({**BAN, "actor": "CHL"}) if ev is None else ev  # nobody's measure on IDN
+    out = check_trade(ev, TYPES_ALL, codes, flows)
+    return out.loc[out["kind"] == COLLAPSED, ["actor", "year"]].values.tolist()
+
+
+TYPES_ALL = pd.concat(
+    [
+        TYPES,
+        pd.DataFrame(
+            {
+                "event_type": ["supply_disruption", "resource_nationalism"],
+                "category": ["supply", "supply"],
+                "effect": [None, None],
+            }
+        ),
+    ],
+    ignore_index=True,
+)
+
+
+def test_the_end_of_a_one_year_spike_is_not_a_collapse() -> None:
+    # 2018 is more than twice 2016-2017: the fall is measured from the level before the spike.
+    assert collapsed(_flows({2016: 150, 2017: 150, 2018: 400, 2019: 40})) == []
+    # Below a fifth of the pre-spike level too: listed.
+    assert collapsed(_flows({2016: 150, 2017: 150, 2018: 400, 2019: 20})) == [["IDN", 2019]]
+    # A spike from an insignificant level (under 100 MUSD) falling back: not listed.
+    assert collapsed(_flows({2016: 50, 2017: 50, 2018: 400, 2019: 0})) == []
+    # No spike (2018 under twice 2017): the fall from 2018 alone decides.
+    assert collapsed(_flows({2016: 150, 2017: 250, 2018: 400, 2019: 40})) == [["IDN", 2019]]
+
+
+def test_a_move_between_codes_of_one_mineral_is_not_a_collapse() -> None:
+    codes = pd.DataFrame(
+        {
+            "hs": ["711021", "711029"],
+            "mineral": ["palladium", "palladium"],
+            "stage": ["refined/chemical", "refined/chemical"],
+        }
+    )
+    semi = _flows({2017: 200, 2018: 200, 2019: 10}, "711029")
+    moved = pd.concat([semi, trade({2017: 0, 2018: 0, 2019: 190}).assign(hs="711021")])
+    assert collapsed(moved, codes=codes) == []
+    # The same flows with the other code at another stage: a collapse of the semi-manufactures.
+    other = codes.assign(stage=["intermediate", "refined/chemical"])
+    assert collapsed(moved, codes=other) == [["IDN", 2019]]
+    assert collapsed(semi, codes=codes) == [["IDN", 2019]]
+
+
+def test_a_supply_disruption_explains_a_collapse_and_resource_nationalism_does_not() -> None:
+    flows = _flows({2018: 200, 2019: 200, 2020: 10})
+    assert collapsed(flows) == [["IDN", 2020]]
+    cut = {**BAN, "event_type": "supply_disruption", "announced": "2020-03-01"}
+    assert collapsed(flows, events(cut)) == []
+    state = {**cut, "event_type": "resource_nationalism"}  # who may mine: need not stop exports
+    assert collapsed(flows, events(state)) == [["IDN", 2020]]
+    late = {**cut, "announced": "2021-02-01"}  # after the year of the fall explains nothing
+    assert collapsed(flows, events(late)) == [["IDN", 2020]]
+
+
 def test_explanation_rows_mark_a_disagreement_explained() -> None:
     flows = trade({2012: 100, 2013: 100, 2015: 60, 2016: 60})
     note = pd.DataFrame(
@@ -189,7 +223,7 @@ def test_every_listed_disagreement_is_explained(real: pd.DataFrame) -> None:
     new = [
         (r.kind, r.actor, r.hs, r.year, r.event_id)
         for r in listed[~listed["explained"]].itertuples()
-        if (r.actor, r.hs, r.year, r.event_id) not in OPEN
+        if (r.actor, r.hs, r.year, r.event_id) not in STILL_OPEN
     ]
     assert new == [], "disagreements with no row in data/trade_checks.csv"
     keys = set(
@@ -238,3 +272,59 @@ def test_indonesian_nickel_ore_bans_and_relaxation_agree_with_trade(real: pd.Dat
     assert not (
         (real["kind"] == COLLAPSED) & (real["actor"] == "IDN") & (real["hs"] == "260400")
     ).any()
+
+
+def _exported(exporter: str, codes: list[str], year: int, column: str = "value", importer=None):
+    """Sum of a column over an exporter's (or, with ``importer``, one pair's) flows, from the
+    parquet file itself: kUSD to million USD for values, tonnes for quantities."""
+    table = pq.read_table(DATA / "trade.parquet")
+    mask = pc.and_(
+        pc.and_(
+            pc.equal(pc.cast(table["exporter"], "string"), exporter),
+            pc.is_in(pc.cast(table["hs"], "string"), pa.array(codes)),
+        ),
+        pc.equal(table["year"], year),
+    )
+    if importer is not None:
+        mask = pc.and_(mask, pc.equal(pc.cast(table["importer"], "string"), importer))
+    total = pc.sum(table.filter(mask)[column]).as_py() or 0.0
+    return total / 1000.0 if column == "value" else total
+
+
+def _listed(real: pd.DataFrame, actor: str, hs: str, year: int) -> bool:
+    hit = (real["kind"] == COLLAPSED) & (real["actor"] == actor) & (real["hs"] == hs)
+    return bool((hit & (real["year"] == year)).any())
+
+
+def test_the_refinements_on_the_real_data(real: pd.DataFrame) -> None:
+    # The Emirates' platinum: one flow to India in 2007, more than twice 2005-2006, then back.
+    are = {y: _exported("ARE", ["711011"], y) for y in (2005, 2006, 2007, 2008)}
+    assert are[2007] > 2 * max(are[2005], are[2006]) and are[2008] < 0.2 * are[2007]
+    assert are[2008] >= 0.2 * max(are[2005], are[2006])
+    assert not _listed(real, "ARE", "711011", 2008)
+    # Russia's semi-manufactured palladium fell by more than 80 %, palladium as a whole did not.
+    semi = [_exported("RUS", ["711029"], y) for y in (2021, 2022)]
+    both = [_exported("RUS", ["711021", "711029"], y) for y in (2021, 2022)]
+    assert semi[1] < 0.2 * semi[0] and both[1] > 0.5 * both[0]
+    assert not _listed(real, "RUS", "711029", 2022)
+    # Niger's 2024 uranium: nothing shipped, and a recorded supply disruption says why.
+    assert _exported("NER", ["261210"], 2024) < 0.01
+    ev = load_package(DATA)["events"].set_index("event_id")
+    assert ev.at["ner-somair-production-suspension-2024", "event_type"] == "supply_disruption"
+    assert not _listed(real, "NER", "261210", 2024)
+    # A fall measured from the year before, with no spike and no cause: still listed.
+    assert _listed(real, "HKG", "710812", 2015) and _listed(real, "NER", "261210", 2012)
+
+
+def test_notes_quote_the_trade_data(real: pd.DataFrame) -> None:
+    """Figures in the curators' notes, recomputed from the parquet file."""
+    note = real[real["kind"] != CONSISTENT].set_index(["actor", "hs", "year"])["note"]
+    mex = [_exported("MEX", ["261610"], y, "quantity") / 1000 for y in (2023, 2024)]
+    assert f"{mex[0]:.1f} kt in 2023 and {mex[1]:.1f} kt in 2024" in note[("MEX", "261610", 2024)]
+    chn = [_exported("HKG", ["710812"], y, "quantity", "CHN") for y in (2014, 2015)]
+    assert f"from {chn[0]:,.0f} t to {chn[1]:,.0f} t" in note[("HKG", "710812", 2015)]
+    cod = [_exported("COD", ["282200", "810510"], y, "quantity") / 1000 for y in (2023, 2024)]
+    assert f"{cod[0]:.0f} kt" in note[("COD", "282200", 2024)]
+    assert f"{cod[1]:.0f} kt" in note[("COD", "282200", 2024)]
+    ind = _exported("IDN", ["261610"], 2015, importer="IND")
+    assert f"{ind:.1f} MUSD" in note[("IDN", "261610", 2015)]

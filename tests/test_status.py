@@ -422,6 +422,39 @@ def test_indonesia_relaxation_per_mineral(pkg, day: str, mineral: str, expected:
     assert status_on(pkg, BAN_2014, day) == "in force"
 
 
+ZWE_LITHIUM_2022 = "zwe-lithium-ore-export-ban-2022"  # SI 213 of 2022, 20 December 2022
+ZWE_BASE_2023 = "zwe-base-mineral-ore-export-ban-2023"  # SI 5 of 2023, January 2023
+ZWE_NOW_2026 = "zwe-raw-mineral-lithium-concentrate-ban-2026"  # 25 February 2026
+
+
+@pytest.mark.parametrize(
+    ("day", "in_force"),
+    [
+        ("2022-12-19", set()),
+        ("2022-12-20", {ZWE_LITHIUM_2022}),
+        ("2022-12-31", {ZWE_LITHIUM_2022}),
+        ("2023-01-01", {ZWE_BASE_2023}),  # SI 5 repeals SI 213 the same month: no gap
+        ("2024-06-01", {ZWE_BASE_2023}),
+        ("2026-02-24", {ZWE_BASE_2023}),
+        ("2026-02-25", {ZWE_BASE_2023, ZWE_NOW_2026}),
+        ("2026-12-02", {ZWE_BASE_2023, ZWE_NOW_2026}),
+    ],
+)
+def test_zimbabwe_lithium_ore_ban_in_force_from_december_2022(pkg, day: str, in_force) -> None:
+    """Zimbabwe's lithium ore export ban holds without a gap from 20 December 2022 (the dates and
+    instruments are the rows' sources': Wintertons and Pindula); the 2025 concentrate ban, due in
+    January 2027, is still only announced."""
+    ix = EventIndex(pkg["events"], pkg["event_types"])
+    per = status_by_mineral(pkg["events"], ix, pd.Timestamp(day))
+    zwe = per[per["measure_id"].str.startswith("zwe-") & (per["mineral"] == "lithium")]
+    status = dict(zip(zwe["measure_id"], zwe["status"], strict=True))
+    assert {m for m, s in status.items() if s == "in force"} == in_force
+    if day >= "2023-01-01":
+        assert status[ZWE_LITHIUM_2022] == "replaced"
+    if day >= "2025-06-10":
+        assert status["zwe-lithium-concentrate-export-ban-2025"] == "announced"
+
+
 def test_a_lifecycle_row_covers_what_its_minerals_say(pkg) -> None:
     """Each act names at least one mineral of each event it acts on (else it would act on nothing)."""
     ev = pkg["events"].set_index("event_id")

@@ -27,8 +27,6 @@ PROBES = ("/_stcore/health", "/_stcore/host-config")
 
 
 def visit(browser, url: str, selector: str, shot: Path) -> tuple[list[str], list[str]]:
-    """Open ``url``, wait for ``selector``, save a screenshot at ``shot`` (a temporary file: the
-    tracked docs/screenshots/ are written by ``make screenshots`` only, never by a test run)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     requests: list[str] = []
@@ -42,6 +40,7 @@ def visit(browser, url: str, selector: str, shot: Path) -> tuple[list[str], list
     page.wait_for_selector(selector, timeout=90_000)
     page.wait_for_timeout(2000)
     assert not page.locator("[data-testid='stException']").count(), "the page shows an exception"
+    # into the test's tmp_path: docs/ is written only by make screenshots
     page.screenshot(path=str(shot))
     context.close()
     unexpected = [f for f in failed if not f.endswith(PROBES)]
@@ -59,10 +58,9 @@ def visit(browser, url: str, selector: str, shot: Path) -> tuple[list[str], list
 
 @pytest.mark.parametrize(("name", "path", "selector"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_in_chromium(
-    browser, server, name: str, path: str, selector: str, tmp_path: Path
+    browser, server, tmp_path: Path, name: str, path: str, selector: str
 ) -> None:
-    shot = tmp_path / f"{name}.png"
-    requests, errors = visit(browser, f"{server}{path}", selector, shot)
+    requests, errors = visit(browser, f"{server}{path}", selector, tmp_path / f"{name}.png")
     hosts = {
         urlparse(u).hostname
         for u in requests
@@ -70,7 +68,7 @@ def test_page_in_chromium(
     }
     assert hosts == {"127.0.0.1"}, f"requests left the machine: {hosts}"
     assert errors == [], errors
-    assert shot.stat().st_size > 10_000
+    assert (tmp_path / f"{name}.png").stat().st_size > 10_000
 
 
 def test_filter_change_in_the_browser_redraws(browser, server) -> None:
