@@ -213,6 +213,16 @@ QUICK_REPRESENTATIVES: dict[str, tuple[tuple[str, ...], str]] = {
         "two full validations; the key and bound rules are the CSV ones, in quick through "
         "test_bad_data.py (duplicate-id) and test_package.py (negative production quantity)",
     ),
+    "tests/test_package.py::test_real_data_is_valid": (
+        (),
+        "test_cli.py::test_validate_ok validates the same folder through validate_package (and "
+        "make quick runs make validate before pytest)",
+    ),
+    "tests/test_cli.py::test_check_trade_lists_disagreements_with_explanations": (
+        (),
+        "two whole check-trade runs over the BACI table; check_trade itself is in quick through "
+        "test_consistency.py, the CLI's JSON and CSV output through the other commands",
+    ),
     "tests/test_trade.py::test_shares_sum_to_100_hhi_in_range_controlled_share_bounded": (
         (),
         "a property test of 60 examples, each building the all-importers table; quick keeps the "
