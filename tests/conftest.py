@@ -65,9 +65,11 @@ def load_package_once(
     folder = Path(data_dir)
     if os.environ.get("MINERALS_TEST_FRESH_LOAD") == "1" or folder.resolve() != DATA.resolve():
         return _real_load_package(data_dir, names)
-    key = (_files_signature(DATA), tuple(sorted(names)) if names else None)
+    signature = _files_signature(DATA)
+    key = (signature, tuple(sorted(names)) if names else None)
     if key not in _LOADED:
-        _LOADED.clear()  # data/ changed (the session check will fail): drop the old package
+        for old in [k for k in _LOADED if k[0] != signature]:
+            del _LOADED[old]  # data/ changed (the session check will fail): drop what it was
         _LOADED[key] = _real_load_package(data_dir, names)
     kept = _LOADED[key]
     return _package.DataPackage(
