@@ -85,6 +85,30 @@ for _name in ("analysis.cli", "pages.shared"):  # imported before this file: reb
         sys.modules[_name].load_package = load_package_once
 
 
+# Every new AppTest scans the metadata of every installed distribution for Streamlit components
+# (streamlit.components.v2.manifest_scanner, about 0.3 s of CPU each time): the hostile-URL set
+# alone builds 630 AppTests. The installed packages do not change during a test run, so the scan
+# runs once per test process and each AppTest registers the same result.
+def _scan_once() -> None:
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # another Streamlit: nothing to do
+        return
+    real = manifest_scanner.scan_component_manifests
+    found: list[Any] = []
+
+    @functools.wraps(real)
+    def scan_component_manifests(max_workers: int | None = None) -> list[Any]:
+        if not found:
+            found.append(real(max_workers))
+        return list(found[0])
+
+    manifest_scanner.scan_component_manifests = scan_component_manifests
+
+
+_scan_once()
+
+
 def hash_data() -> dict[str, str]:
     """SHA-256 of every file under data/, by path relative to data/."""
     return {
