@@ -216,13 +216,12 @@ QUICK_REPRESENTATIVES: dict[str, tuple[tuple[str, ...], str]] = {
         (
             "javascript-url-validate",
             "folder-for-table-validate",
-            "huge-file-validate",
             "missing-descriptor-validate",
             "folder-for-descriptor-validate",
             "descriptor-not-a-package-validate",
         ),
-        "a row defect, a file defect, an oversized file and the three descriptor defects; every "
-        "case's message is checked through validate_package in quick already",
+        "a row defect, a file defect and the three descriptor defects; every case's message is "
+        "checked through validate_package in quick already",
     ),
     "tests/test_bad_data.py::test_app_shows_an_error_banner": (
         ("markdown-image-publisher", "folder-for-table", "descriptor-not-yaml"),
