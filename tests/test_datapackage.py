@@ -186,10 +186,10 @@ def test_extensions_live_in_x_keys_not_in_constraints() -> None:
 
 # frictionless-py checks about 7 000 rows a second here (50 000 trade rows in 7 s): every row of
 # trade.parquet (1.15 million) takes about 3 minutes on an idle core and took 9 in a make test run
-# with other jobs on the machine, longer than the rest of make test. make test has it read the descriptor, every row of every other table and the first
-# FRICTIONLESS_ROWS rows of trade.parquet (all of whose rows analysis.columnar checks, column by
-# column, in test_package.py); the pass over every trade row is marked `exhaustive`
-# (make exhaustive).
+# with other jobs on the machine, longer than the rest of make test. make test has it read the
+# descriptor, every row of every other table and the first FRICTIONLESS_ROWS rows of trade.parquet
+# (all of whose rows analysis.columnar checks, column by column, when the package is validated);
+# the pass over every trade row is marked `exhaustive` (make exhaustive).
 FRICTIONLESS_ROWS = 20_000
 
 
