@@ -228,10 +228,9 @@ QUICK_REPRESENTATIVES: dict[str, tuple[tuple[str, ...], str]] = {
         "a row defect, a file defect and a descriptor defect; unknown-actor is a row defect too "
         "(and test_pages.py's banner test breaks a code in the app)",
     ),
-    "tests/test_columnar.py::test_a_wrong_column_type_or_a_missing_file_is_one_line": (
+    "tests/test_columnar.py::test_a_missing_required_value_is_reported": (
         (),
-        "three full validations; quick keeps an unknown code and a missing value in the Parquet "
-        "table, and test_package.py's file defects",
+        "a row defect in the Parquet table, as is the unknown exporter and product kept in quick",
     ),
     "tests/test_columnar.py::test_a_duplicate_flow_and_a_negative_value_are_reported": (
         (),
