@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test quick check lint typecheck format validate e2e bench screenshots clean
+.PHONY: run test quick check lint typecheck format validate e2e bench exhaustive screenshots clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -25,13 +25,13 @@ run: $(STAMP)  ## start the dashboard at http://localhost:8501 on the embedded d
 	@echo "Dashboard: http://localhost:$(PORT)"
 	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) --server.address localhost
 
-test: lint typecheck validate $(AXE)  ## every check: lint, format, types, data validation, all tests but the load test
-	$(VENV)/bin/python -m pytest -n 2 -m "not load"
+test: lint typecheck validate $(AXE)  ## every check: lint, format, types, data validation, all tests but the load test and the exhaustive pass
+	$(VENV)/bin/python -m pytest -n 2 --dist worksteal -m "not load and not exhaustive"
 
 check: test
 
 quick: lint validate  ## the fast subset for the edit loop: lint, format, validation, tests not marked slow or e2e
-	$(VENV)/bin/python -m pytest -n 2 -m "not slow and not e2e and not load"
+	$(VENV)/bin/python -m pytest -n 2 --dist worksteal -m "not slow and not e2e and not load"
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(VENV)/bin/ruff check .
@@ -53,6 +53,9 @@ screenshots: $(STAMP)  ## every page at 1280x800 and 1920x1080 and in presentati
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+exhaustive: $(STAMP)  ## the checks too long for make test: frictionless-py over every row of trade.parquet (minutes)
+	$(VENV)/bin/python -m pytest -m exhaustive
 
 e2e: $(STAMP) $(AXE)
 	$(VENV)/bin/python -m pytest -m "e2e and not load"

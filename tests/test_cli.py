@@ -177,3 +177,23 @@ def test_check_trade_lists_disagreements_with_explanations(capsys) -> None:
     assert marked == explained
     code, out, _ = run(capsys, "check-trade", "--all", "--csv")
     assert code == 0 and "consistent,IDN,Indonesia,nickel,260400" in out
+
+
+def test_python_m_analysis_runs_the_cli_in_a_new_interpreter() -> None:
+    """The one subprocess smoke test in quick: `python -m analysis` (analysis/__main__.py) reaches
+    main, exits 2 on a bad argument with one line and no traceback. Every other CLI test here runs
+    in process."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "status", "--as-of", "2025-02-30"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "'2025-02-30' is not a date" in done.stderr and "Traceback" not in done.stderr

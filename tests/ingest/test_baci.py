@@ -132,6 +132,7 @@ def test_data_folder_stays_under_40_mb() -> None:
 
 
 @needs_release
+@pytest.mark.slow  # a whole BACI ingest in a new interpreter: in make test, not make quick
 def test_rerun_in_a_fresh_process_reproduces_the_committed_files(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
