@@ -190,9 +190,11 @@ def hub_features(hubs: pd.DataFrame, sides: int = 24) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+#: Plain text, never HTML: deck.gl puts a ``text`` tooltip into the page as text, so a data value
+#: can never become markup there.
 TOOLTIP = {
-    "html": "<b>{name}</b><br/>{label}<br/>{title}<br/>{detail}",
-    "style": {"fontSize": "12px"},
+    "text": "{name}\n{label}\n{title}\n{detail}",
+    "style": {"fontSize": "12px", "whiteSpace": "pre-line"},
 }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -147,9 +146,7 @@ CORPUS_PARAMS = [
 @pytest.mark.parametrize("case", CORPUS_PARAMS)
 def test_validator_names_file_line_and_column(data_copy: Path, case: dict) -> None:
     break_data(data_copy, case)
-    started = time.monotonic()
     messages = [str(p) for p in validate_package(data_copy)]
-    assert time.monotonic() - started < 30, "a broken file is rejected or validated within 30 s"
     assert any(m.startswith(case["expect"]) for m in messages), messages[:5]
 
 

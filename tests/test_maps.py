@@ -8,7 +8,7 @@ import json
 
 import pandas as pd
 
-from analysis.maps import NO_DATA, hex_rgb, layers, ramp_colour, shape_features
+from analysis.maps import NO_DATA, TOOLTIP, hex_rgb, layers, ramp_colour, shape_features
 from analysis.palette import EVENT_TYPE_COLOURS, ORANGE_RAMP
 from tests.conftest import DATA
 
@@ -59,9 +59,20 @@ def test_layers_stack_shapes_outlines_arcs_and_hubs() -> None:
         "GeoJsonLayer",
         "GeoJsonLayer",
         "ArcLayer",
-        "ScatterplotLayer",
+        "GeoJsonLayer",  # the hubs, as round polygons
     ]
     own, other = drawn[2].data  # pydeck keeps the rows as records
     assert own["colour"] == hex_rgb(EVENT_TYPE_COLOURS.get("deal_offtake", "#0072B2"), 230)
     assert other["colour"][3] == 50 and own["width"] > other["width"]
     assert [layer.type for layer in layers(SHAPES, values, {}, "x")] == ["GeoJsonLayer"]
+    hub = drawn[3].data["features"][0]
+    assert hub["geometry"]["type"] == "Polygon"
+    assert hub["properties"]["fill"][:3] == hex_rgb(EVENT_TYPE_COLOURS["deal_mou"])[:3]
+
+
+def test_the_tooltip_is_plain_text_with_every_field() -> None:
+    # deck.gl writes an "html" tooltip into the page as markup; data text must stay text
+    assert "html" not in TOOLTIP
+    assert [
+        f for f in ("name", "label", "title", "detail") if f"{{{f}}}" not in TOOLTIP["text"]
+    ] == []
