@@ -159,7 +159,9 @@ def country(pkg: DataPackage, iso3: str, filters: Filters, printed: bool = False
                             "source_country",
                             "sources_period",
                         ],
-                        note=lab.source("import_reliance"),
+                        note=sources.source_line(
+                            pkg, f"{views.imports_label(prof.imports)}, Fig. 2 (public domain)"
+                        ),
                     )
                 ],
             )

@@ -45,10 +45,12 @@ def test_column_titles_come_from_the_descriptor(lab) -> None:
             assert lab.column(spec["name"]) == spec["title"]
     assert lab.version == str(descriptor["version"])
     lines, version = descriptor["x-display"]["source-lines"], descriptor["version"]
-    assert lab.source("production") == f"Source: {lines['production']}. Dataset v{version}."
-    assert lab.source("events + import_reliance") == (
-        f"Source: {lines['events'].format(version=version)}; {lines['import_reliance']}. "
-        f"Dataset v{version}."
+    assert lab.source("shapes") == f"Source: {lines['shapes']}. Dataset v{version}."
+    assert lab.source("events + shapes") == (
+        f"Source: {lines['events'].format(version=version)}; {lines['shapes']}. Dataset v{version}."
+    )
+    assert not any("MCS" in line or "Mineral Commodity" in line for line in lines.values()), (
+        "a USGS edition typed into a fixed source line"
     )
 
 
