@@ -55,14 +55,14 @@ class Briefing:
 
 def _day(value: Any) -> str:
     """``12 Mar 2025, `` for a date, nothing for a missing one."""
-    return "" if value is None or pd.isna(value) else f"{value:%d %b %Y}, "
+    return "" if value is None or pd.isna(value) else f"{value.day} {value:%b %Y}, "
 
 
 def _sources(pkg: DataPackage, events: pd.DataFrame) -> list[str]:
     rows = events.drop_duplicates("source_url").sort_values("announced")
     cited = [
         f"{r['source_publisher']}, {_day(r['source_date'])}{r['source_url']} "
-        f"(accessed {r['accessed']:%d %b %Y})"
+        f"(accessed {r['accessed'].day} {r['accessed']:%b %Y})"
         for r in rows.to_dict("records")
     ]
     return cited + sources.dataset_citations(pkg)
@@ -248,7 +248,8 @@ def to_pptx(briefing: Briefing, images: list[bytes]) -> bytes:
     def footer(slide, text: str = "") -> None:
         box = slide.shapes.add_textbox(Inches(0.5), Inches(6.95), Inches(12.3), Inches(0.4))
         box.text_frame.text = (
-            text or f"As of {briefing.as_of:%d %B %Y} · dataset v{briefing.version}"
+            text
+            or f"As of {briefing.as_of.day} {briefing.as_of:%B %Y} · dataset v{briefing.version}"
         )
         box.text_frame.paragraphs[0].runs[0].font.size = Pt(10)
 
@@ -349,7 +350,13 @@ def to_pdf(briefing: Briefing, images: list[bytes]) -> bytes:
         pdf.multi_cell(273, 9, clean(title), align="L")
         pdf.set_font("Helvetica", "", 8)
         pdf.set_xy(12, 200)
-        pdf.cell(0, 5, clean(f"As of {briefing.as_of:%d %B %Y} - dataset v{briefing.version}"))
+        pdf.cell(
+            0,
+            5,
+            clean(
+                f"As of {briefing.as_of.day} {briefing.as_of:%B %Y} - dataset v{briefing.version}"
+            ),
+        )
 
     page(briefing.title)
     pdf.set_font("Helvetica", "", 13)

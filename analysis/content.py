@@ -83,16 +83,18 @@ def filters_in_words(filters: Filters, labels: Labels, *, dates: bool = True) ->
     >>> filters_in_words(f, lab)
     'Status as of 31 January 2025 · China · Gallium · all event types · announced to 31 Jan 2025'
     """
-    parts = [f"Status as of {filters.as_of:%d %B %Y}"] if dates else []
+    parts = [f"Status as of {filters.as_of.day} {filters.as_of:%B %Y}"] if dates else []
     parts.append(
         ", ".join(labels.country(c) for c in filters.countries) or "all countries and blocs"
     )
     parts.append(", ".join(labels.mineral(m) for m in filters.minerals) or "all minerals")
     parts.append(", ".join(labels.event_type(t) for t in filters.types) or "all event types")
     if filters.start > FIRST_DAY:
-        parts.append(f"announced {filters.start:%d %b %Y} to {filters.end:%d %b %Y}")
+        parts.append(
+            f"announced {filters.start.day} {filters.start:%b %Y} to {filters.end.day} {filters.end:%b %Y}"
+        )
     else:
-        parts.append(f"announced to {filters.end:%d %b %Y}")
+        parts.append(f"announced to {filters.end.day} {filters.end:%b %Y}")
     return " · ".join(parts)
 
 

@@ -128,7 +128,7 @@ def timeline_figure(
                 y=part["lane"],
                 orientation="h",
                 marker={"color": colour, "opacity": 0.4},
-                name=f"measure {status}",
+                name=f"Measure {status}",
                 legendgroup="status",
                 hovertemplate="%{customdata[0]}<br>"
                 + status
@@ -185,7 +185,7 @@ def timeline_figure(
         )
     fig.update_layout(
         title={
-            "text": f"Minerals deals and export controls, status as of {as_of:%d %B %Y}",
+            "text": f"Minerals deals and export controls, status as of {as_of.day} {as_of:%B %Y}",
             "x": 0,
             "font": {"size": 16},
         },
@@ -568,7 +568,7 @@ def trade_exports_figure(
                 name="export controls",
                 marker={"symbol": "triangle-down", "size": 11, "color": "#D55E00"},
                 customdata=marks[["label"]].to_numpy(),
-                text=marks["date"].dt.strftime("%d %b %Y"),
+                text=marks["date"].dt.strftime("%d %b %Y").str.lstrip("0"),
                 hovertemplate="%{text}: %{customdata[0]}<extra></extra>",
             )
         )

@@ -167,7 +167,7 @@ def country(pkg: DataPackage, iso3: str, filters: Filters, printed: bool = False
             )
         )
     return Content(
-        title=f"{prof.name}: minerals, export controls and deals as of {filters.as_of:%d %B %Y}",
+        title=f"{prof.name}: minerals, export controls and deals as of {filters.as_of.day} {filters.as_of:%B %Y}",
         subtitle=filters_in_words(filters, lab)
         + ". The country chosen on the page replaces the country filter.",
         numbers=numbers,
@@ -198,7 +198,7 @@ def _deals_section(pkg: DataPackage, prof, lab: Labels, filters: Filters, printe
                 "event_type": "deal_framework",
                 "name": located["partner"].map(lab.country),
                 "label": located["deals"].astype(str) + " deal(s) with " + prof.name,
-                "title": "latest " + located["latest"].dt.strftime("%d %b %Y"),
+                "title": "latest " + located["latest"].dt.strftime("%d %b %Y").str.lstrip("0"),
                 "detail": "",
             }
         )
@@ -214,7 +214,7 @@ def _deals_section(pkg: DataPackage, prof, lab: Labels, filters: Filters, printe
             {prof.iso3},
             outline=False,
         )
-        title = f"{prof.name}: deals by partner country, as of {filters.as_of:%d %b %Y}"
+        title = f"{prof.name}: deals by partner country, as of {filters.as_of.day} {filters.as_of:%b %Y}"
         source = lab.source("events+shapes")
         figure = None
         if printed:
@@ -291,7 +291,7 @@ def _country_print_charts(pkg: DataPackage, prof, filters: Filters) -> list[Char
             .rename("n")
             .reset_index()
         )
-        title = f"{prof.name}: deals and controls per year, to {filters.as_of:%d %b %Y}"
+        title = f"{prof.name}: deals and controls per year, to {filters.as_of.day} {filters.as_of:%b %Y}"
         source = lab.source("events")
         fig = figures.counts_figure(
             counts,
@@ -311,7 +311,7 @@ def _country_print_charts(pkg: DataPackage, prof, filters: Filters) -> list[Char
         ranked = dep.table.head(12)
         title = (
             f"{prof.name}: share of {dep.year} imports from exporters with a control in force on "
-            f"{filters.as_of:%d %b %Y}, by mineral (%)"
+            f"{filters.as_of.day} {filters.as_of:%b %Y}, by mineral (%)"
         )
         source = f"{dep.source}. Dataset v{pkg.version}."
         fig = figures.shares_figure(
@@ -371,7 +371,7 @@ def scenario(
         used = views.scenario_rows(pkg, stages)
         title = (
             f"{who} cuts {name.lower()} exports by {cut:g}%: supply lost vs deal partners' output, "
-            f"{sources.edition_label(used)} (as of {filters.as_of:%d %b %Y})"
+            f"{sources.edition_label(used)} (as of {filters.as_of.day} {filters.as_of:%b %Y})"
         )
         source = sources.supply_source(pkg, used, "deals in force from the events dataset")
         charts.append(
@@ -445,12 +445,12 @@ def scenario(
         names = pkg["countries"].set_index("iso3")["name"].to_dict()
         prof = views.mineral_profile(pkg, mineral, replace(filters, countries=()))
         for title, shares in list(prof.shares.items())[:1]:
-            full = f"{title} (as of {filters.as_of:%d %b %Y})"
+            full = f"{title} (as of {filters.as_of.day} {filters.as_of:%b %Y})"
             fig = figures.shares_figure(shares, names, full, prof.share_sources[title])
             print_charts.append(Chart(full, fig, prof.share_sources[title], "Who else produces it"))
     return Content(
-        title=f"Scenario: {who} cuts {name.lower()} exports by {cut:g}% from {filters.as_of:%d %B %Y}",
-        subtitle=f"Status as of {filters.as_of:%d %B %Y} · production shares: "
+        title=f"Scenario: {who} cuts {name.lower()} exports by {cut:g}% from {filters.as_of.day} {filters.as_of:%B %Y}",
+        subtitle=f"Status as of {filters.as_of.day} {filters.as_of:%B %Y} · production shares: "
         f"{edition or 'none recorded'} · dataset v{pkg.version}",
         numbers=numbers,
         charts=charts,
@@ -490,9 +490,7 @@ def overview(pkg: DataPackage, filters: Filters) -> Content:
     ]
     charts = []
     if not data.exposure_series.empty:
-        title = (
-            f"Share of world supply behind an export control in force, to {filters.as_of:%d %b %Y}"
-        )
+        title = f"Share of world supply behind an export control in force, to {filters.as_of.day} {filters.as_of:%b %Y}"
         fig = figures.exposure_figure(
             data.exposure_series, data.latest.iloc[0:0], title, data.exposure_source
         )
@@ -504,7 +502,7 @@ def overview(pkg: DataPackage, filters: Filters) -> Content:
             Table("Latest events", lab.table(data.latest, cols), links=(lab.column("source_url"),))
         )
     return Content(
-        title=f"Critical minerals: deals and export controls as of {filters.as_of:%d %B %Y}",
+        title=f"Critical minerals: deals and export controls as of {filters.as_of.day} {filters.as_of:%B %Y}",
         subtitle=filters_in_words(filters, lab),
         numbers=numbers,
         tables=tables,
@@ -603,7 +601,7 @@ def mineral(
     if not prof.exposure_series.empty:
         title = (
             f"{prof.name}: world production behind an export control in force, "
-            f"to {filters.as_of:%d %b %Y}"
+            f"to {filters.as_of.day} {filters.as_of:%b %Y}"
         )
         fig = figures.exposure_figure(prof.exposure_series, marks, title, prof.exposure_source)
         chart = Chart(
@@ -644,7 +642,7 @@ def mineral(
         status_section(
             pkg,
             replace(filters, minerals=(mineral_id,)),
-            f"Export controls on {low}: status on {filters.as_of:%d %B %Y}",
+            f"Export controls on {low}: status on {filters.as_of.day} {filters.as_of:%B %Y}",
             f"No export control on {low} matching the filters had been announced by this date.",
         )
     )
@@ -673,7 +671,7 @@ def mineral(
         title, first = next(iter(prof.shares.items()))
         values = first.set_index("country")["share"]
         source = prof.share_sources[title].replace("Source: ", "Source: shapes Natural Earth; ", 1)
-        full = f"{title} by country (as of {filters.as_of:%d %b %Y})"
+        full = f"{title} by country (as of {filters.as_of.day} {filters.as_of:%b %Y})"
         fig = figures.static_map_figure(
             maps.full_shapes(pkg), values, full, source, "Share of world production (%)"
         )
@@ -683,7 +681,7 @@ def mineral(
         or "none."
     )
     return Content(
-        title=f"{prof.name}: supply, controls and dependency as of {filters.as_of:%d %B %Y}",
+        title=f"{prof.name}: supply, controls and dependency as of {filters.as_of.day} {filters.as_of:%B %Y}",
         subtitle=f"{filters_in_words(filters, lab)}. Production shares: {shares_line} "
         "Processing shares are cited row by row.",
         numbers=numbers,
@@ -705,7 +703,7 @@ def _trade_section(pkg: DataPackage, prof, filters: Filters, marks: pd.DataFrame
     items: list = [
         Text(
             f"Largest importers in {flows.year}, their dependency on their largest source and on "
-            f"exporters with a control in force on {filters.as_of:%d %b %Y}. Products counted: "
+            f"exporters with a control in force on {filters.as_of.day} {filters.as_of:%b %Y}. Products counted: "
             f"{products}"
         ),
         shown_table(heading, flows.importers),
@@ -716,7 +714,7 @@ def _trade_section(pkg: DataPackage, prof, filters: Filters, marks: pd.DataFrame
     if not flows.exposure.empty:
         title = (
             f"{prof.name}: world exports behind an export control in force, "
-            f"to {filters.as_of:%d %b %Y}"
+            f"to {filters.as_of.day} {filters.as_of:%b %Y}"
         )
         source = f"{flows.source}. {flows.exposure_note}"
         fig = figures.exposure_figure(
@@ -843,14 +841,14 @@ def timeline(pkg: DataPackage, filters: Filters, lane: str = "actor") -> Content
         status_section(
             pkg,
             filters,
-            f"Export controls: status on {filters.as_of:%d %B %Y}",
+            f"Export controls: status on {filters.as_of.day} {filters.as_of:%B %Y}",
             "No export control matching the filters had been announced by this date.",
         )
     ]
     return Content(
         title="Timeline of deals and export controls",
         subtitle=f"{filters_in_words(filters, lab)} · lanes by {LANES[lane].lower()}. Bars show "
-        f"each export control's status over time, up to {filters.as_of:%d %B %Y}.",
+        f"each export control's status over time, up to {filters.as_of.day} {filters.as_of:%B %Y}.",
         charts=charts,
         notes=notes,
         sections=sections,
@@ -867,7 +865,7 @@ def event_detail(pkg: DataPackage, event_id: str) -> Section:
         Text(
             f"{lab.event_type(row['event_type'])} by {lab.country(row['actor'])} · with "
             f"{lab.countries_list(row['counterparts'])} · minerals: "
-            f"{lab.minerals_list(row['minerals'])} · announced {row['announced']:%d %b %Y} "
+            f"{lab.minerals_list(row['minerals'])} · announced {row['announced'].day} {row['announced']:%b %Y} "
             f"({row['date_precision']} precision)"
         ),
         Link(f"Source: {row['source_publisher']}", str(row["source_url"])),
@@ -933,7 +931,7 @@ def map_page(
             + mdata.arcs["target"].map(lab.country),
             detail=mdata.arcs["minerals"].map(lab.minerals_list)
             + " · "
-            + mdata.arcs["announced"].dt.strftime("%d %b %Y"),
+            + mdata.arcs["announced"].dt.strftime("%d %b %Y").str.lstrip("0"),
         ).drop(columns=["announced"])
         hubs = mdata.hubs
         if not hubs.empty:
@@ -945,7 +943,7 @@ def map_page(
                 + " other parties",
                 detail=hubs["minerals"].map(lab.minerals_list)
                 + " · "
-                + hubs["announced"].dt.strftime("%d %b %Y"),
+                + hubs["announced"].dt.strftime("%d %b %Y").str.lstrip("0"),
             )[["lon", "lat", "parties", "event_type", "name", "label", "title", "detail"]]
         values = mdata.countries.set_index("iso3")["value"]
         layers = maps.layers(
@@ -959,7 +957,7 @@ def map_page(
             "strong, the others faint."
         )
         countries = mdata.countries
-    title = f"Map of export controls and deals as of {filters.as_of:%d %B %Y}"
+    title = f"Map of export controls and deals as of {filters.as_of.day} {filters.as_of:%B %Y}"
     view_map = MapView(
         title,
         maps.deck_spec(layers),
@@ -1006,7 +1004,7 @@ def data(pkg: DataPackage, filters: Filters, search: str = "") -> Content:
     count = (
         f"{len(events)} events match the filters"
         + (" and the search" if search else "")
-        + f"; export controls show their status on {filters.as_of:%d %B %Y}."
+        + f"; export controls show their status on {filters.as_of.day} {filters.as_of:%B %Y}."
     )
     events_section = Section(
         "",

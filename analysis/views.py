@@ -388,6 +388,21 @@ def imports_label(imports: pd.DataFrame) -> str:
     )
 
 
+def rounded_total_note(shares: pd.DataFrame) -> str:
+    """What to say when a stage's country shares add to more than 100 %: USGS rounds its world
+    totals (the "World total ... rounded" rows), so the countries can add to more than the world.
+
+    >>> rounded_total_note(pd.DataFrame({"share": [100.0, 0.67, 0.33]}))
+    'country figures add to 101.0% of the world total, which USGS rounds'
+    >>> rounded_total_note(pd.DataFrame({"share": [60.0, 39.96]}))
+    ''
+    """
+    total = float(shares["share"].sum()) if len(shares) else 0.0
+    if total < 100.05:
+        return ""
+    return f"country figures add to {total:.1f}% of the world total, which USGS rounds"
+
+
 def mineral_profile(
     pkg: DataPackage, mineral: str, filters: Filters, chosen: tuple = ()
 ) -> MineralProfile:
@@ -426,7 +441,7 @@ def mineral_profile(
             label = sources.edition_label(rows)
             key = f"{stage_title(pkg, str(m), str(st), str(b))}: share of world production, {year} ({label})"
             per_stage[key] = part
-            share_sources[key] = sources.supply_source(pkg, rows)
+            share_sources[key] = sources.supply_source(pkg, rows, rounded_total_note(part))
     events = filter_events(
         pkg["events"], pkg["minerals"], pkg["blocs"], replace(filters, minerals=(mineral,))
     )
@@ -622,7 +637,7 @@ def map_data(
         at = positions(grid["event_id"], controls["event_id"])
         active = at[(grid["status"] == "in force").to_numpy() & (at >= 0)]
         values = controls["actor"].iloc[active].value_counts()
-        legend = f"Export controls in force on {filters.as_of:%d %b %Y}"
+        legend = f"Export controls in force on {filters.as_of.day} {filters.as_of:%b %Y}"
     countries["value"] = countries["iso3"].map(values).astype(float)
     cols = ["event_id", "title", "event_type", "actor", "counterparts", "minerals", "announced"]
     deals = events.loc[(cats == "deal") & (events["announced"] <= as_of), cols]
@@ -928,7 +943,7 @@ def country_dependency(pkg: DataPackage, iso3: str, filters: Filters) -> Country
         frame["Mineral page"] = [f"mineral?focus={m}" for m in order]
     note = (
         f"Imports in {year} (BACI's last year is {last_trade_year(pkg)}); controls in force on "
-        f"{filters.as_of:%d %b %Y}. {since}: imports of {since} and controls in force on "
+        f"{filters.as_of.day} {filters.as_of:%b %Y}. {since}: imports of {since} and controls in force on "
         f"31 Dec {since}. HHI on shares of import value, 0 to 10 000."
     )
     return CountryDependency(
@@ -1081,7 +1096,7 @@ def trade_map(pkg: DataPackage, filters: Filters, mineral: str, importer: str) -
     label = str(pkg["minerals"].set_index("mineral_id")["name"].get(mineral, mineral)).lower()
     legend = (
         f"Share of {year} imports of {label} from exporters with a control in force on "
-        f"{filters.as_of:%d %b %Y} (%)"
+        f"{filters.as_of.day} {filters.as_of:%b %Y} (%)"
     )
     return TradeMap(countries, arcs.reset_index(drop=True), legend, trade_source_line(pkg))
 

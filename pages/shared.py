@@ -208,7 +208,7 @@ def empty_explanation(filters: Filters) -> None:
     """Say why nothing is drawn instead of drawing an empty chart."""
     st.info(
         "No event matches these filters "
-        f"(announced {filters.start:%d %b %Y} to {filters.end:%d %b %Y}). "
+        f"(announced {filters.start.day} {filters.start:%b %Y} to {filters.end.day} {filters.end:%b %Y}). "
         "Widen the date range or clear a country, mineral or event-type filter.",
         icon=":material/filter_alt_off:",
     )

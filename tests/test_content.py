@@ -43,8 +43,8 @@ def test_filters_in_words_use_the_names_a_reader_knows(lab) -> None:
         as_of=dt.date(2025, 6, 1),
     )
     assert filters_in_words(f, lab) == (
-        f"Status as of 01 June 2025 · {countries['CHN']}, {countries['COD']} · "
-        f"{minerals['cobalt']} · {types['control_ban']} · announced 01 Jan 2020 to 30 Jun 2025"
+        f"Status as of 1 June 2025 · {countries['CHN']}, {countries['COD']} · "
+        f"{minerals['cobalt']} · {types['control_ban']} · announced 1 Jan 2020 to 30 Jun 2025"
     )
     everything = Filters(start=FIRST_DAY, end=dt.date(2025, 6, 30), as_of=dt.date(2025, 6, 1))
     assert filters_in_words(everything, lab, dates=False) == (

@@ -167,7 +167,10 @@ def test_mineral_page_renders_all_its_content() -> None:
     at = page("pages/mineral.py", focus="nickel")
     assert_page_shows(at, content)
     headings = [s.value for s in at.subheader]
-    assert md(f"Export controls on nickel: status on {FILTERS.as_of:%d %B %Y}") in headings
+    assert (
+        md(f"Export controls on nickel: status on {FILTERS.as_of.day} {FILTERS.as_of:%B %Y}")
+        in headings
+    )
 
 
 def test_country_page_renders_all_its_content_and_the_briefing_prints_it() -> None:

@@ -187,3 +187,25 @@ def test_overview_counts_controls_in_force(pkg) -> None:
     data = views.overview(pkg, ALL)
     status = measure_status(pkg["events"], pkg["event_types"], AS_OF)
     assert data.measures_in_force == int((status["status"] == "in force").sum())
+
+
+@pytest.mark.parametrize("mineral", ["gallium", "lithium"])
+def test_share_source_says_when_countries_add_to_more_than_the_rounded_world(
+    pkg, mineral: str
+) -> None:
+    """USGS rounds its world totals, so the listed countries can add to more than 100 %: the
+    chart's source line says so exactly when production.csv's own figures add up that way."""
+    prof = views.mineral_profile(pkg, mineral, ALL)
+    rows = [r for r in table("production") if r["mineral"] == mineral and r["quantity"]]
+    for key, line in prof.share_sources.items():
+        stage_rows = [
+            r
+            for r in rows
+            if key.startswith(views.stage_title(pkg, mineral, r["stage"], r["basis"]))
+        ]
+        year = max(r["year"] for r in stage_rows)
+        q = {r["country"]: float(r["quantity"]) for r in stage_rows if r["year"] == year}
+        over = (
+            sum(v for c, v in q.items() if c != "WLD") / q["WLD"] > 1.0005 if "WLD" in q else False
+        )
+        assert ("which USGS rounds" in line) == over, (key, line)

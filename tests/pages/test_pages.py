@@ -78,7 +78,7 @@ def test_url_restores_the_view() -> None:
     ids = marker_ids(spec)
     assert "cod-cobalt-export-suspension-2025" in ids
     assert all(i.startswith("cod-") for i in ids)
-    assert "01 August 2025" in spec["layout"]["title"]["text"]
+    assert "1 August 2025" in spec["layout"]["title"]["text"]
 
 
 def test_unknown_url_values_fall_back_with_a_notice() -> None:
