@@ -223,7 +223,8 @@ def render(briefing: Briefing, progress: Callable[[str], None] | None = None) ->
         for i, (name, fig) in enumerate(briefing.charts, start=1):
             if progress:
                 progress(f"Drawing chart {i} of {len(briefing.charts)}: {name}")
-            images.append(draw(fig))
+            # the slide's (and the PDF page's) heading is the chart's title: not drawn twice
+            images.append(draw(go.Figure(fig).update_layout(title_text="")))
     return images
 
 

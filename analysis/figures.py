@@ -455,6 +455,20 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return [poly[0] for poly in geometry["coordinates"]]
 
 
+def _edge(value: float) -> str:
+    """A class edge as a reader writes it: whole numbers from 10, one decimal from 1, else two
+    significant figures.
+
+    >>> [_edge(v) for v in (0.333, 0.6, 20.533, 60.267, 100.0, 3.0)]
+    ['0.33', '0.6', '21', '60', '100', '3']
+    """
+    if value >= 10:
+        return f"{value:.0f}"
+    if value >= 1:
+        return f"{value:.1f}".removesuffix(".0")
+    return f"{value:.2g}"
+
+
 def static_map_figure(
     shapes: dict, values: pd.Series, title: str, source_line: str, legend: str, bins: int = 5
 ) -> go.Figure:
@@ -480,7 +494,8 @@ def static_map_figure(
             key, colour = "no data", "#DDDDDD"
         else:
             k = max(0, min(len(edges) - 2, sum(v > e for e in edges[1:-1])))
-            key, colour = f"{edges[k]:g} to {edges[k + 1]:g}", ramp[min(k, len(ramp) - 1)]
+            key = f"{_edge(edges[k])} to {_edge(edges[k + 1])}"
+            colour = ramp[min(k, len(ramp) - 1)]
         xs, ys, _ = groups.setdefault(key, ([], [], colour))
         for ring in _rings(feature["geometry"]):
             xs.extend([p[0] for p in ring] + [None])
