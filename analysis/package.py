@@ -26,7 +26,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from analysis.text import HIDDEN, hidden_problem, markup_problem
+from analysis.text import HIDDEN, MARKUP_TRIGGERS, hidden_problem, markup_problem
 
 DATA_DIR = Path(
     os.environ.get("MINERALS_DATA_DIR") or Path(__file__).resolve().parent.parent / "data"
@@ -289,6 +289,15 @@ def _valid_integer(s: pd.Series) -> pd.Series:
     return s.astype(str).str.fullmatch(r"[+-]?\d+")
 
 
+def _plain_text(s: pd.Series) -> pd.Series:
+    """True where a value has no markup; only values with a character markup needs are parsed."""
+    text = s.astype(str)
+    ok = pd.Series(True, index=text.index)
+    suspect = text.str.contains(MARKUP_TRIGGERS, regex=True).fillna(True).astype(bool)
+    ok[suspect] = text[suspect].map(markup_problem).isna()
+    return ok
+
+
 def _field_rules(spec: dict[str, Any], lookups: dict[str, set[str]]) -> list[_Rule]:
     """The pandera checks for one Table Schema field, each with its message."""
     rules: list[_Rule] = []
@@ -350,7 +359,7 @@ def _field_rules(spec: dict[str, Any], lookups: dict[str, set[str]]) -> list[_Ru
     if spec.get("x-plainText") or cons.get("x-plainText"):
         add(
             "plainText",
-            lambda s: s.astype(str).map(markup_problem).isna(),
+            _plain_text,
             lambda v, _r: f"contains {markup_problem(str(v))}; plain text only",
         )
     add(
@@ -570,9 +579,29 @@ def _read_tables(descriptor: dict[str, Any], data_dir: Path) -> dict[str, RawTab
     return tables
 
 
+class _Lookups(dict[str, set[str]]):
+    """Key sets for references, each built the first time it is asked for: most fields are never
+    referenced, and a set of every notes or summary column cost a fifth of a validation."""
+
+    def __init__(self, columns: dict[str, pd.Series]) -> None:
+        super().__init__()
+        self._columns = columns
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._columns
+
+    def __getitem__(self, key: str) -> set[str]:
+        if not dict.__contains__(self, key):
+            dict.__setitem__(self, key, set(self._columns[key].dropna().astype(str)))
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default  # noqa: SIM401 (this is get itself)
+
+
 def _lookups(descriptor: dict[str, Any], tables: dict[str, RawTable]) -> dict[str, set[str]]:
     """Key sets for references: ``resource`` (its primary key) and ``resource.field``."""
-    out: dict[str, set[str]] = {}
+    columns: dict[str, pd.Series] = {}
     for res in descriptor["resources"]:
         table = tables.get(res["name"])
         if table is None or (table.frame.empty and table.problems):
@@ -580,11 +609,12 @@ def _lookups(descriptor: dict[str, Any], tables: dict[str, RawTable]) -> dict[st
         for f in res["schema"]["fields"]:
             col = table.frame.get(f["name"])
             if col is not None:
-                out[f"{res['name']}.{f['name']}"] = set(col.dropna().astype(str))
+                columns[f"{res['name']}.{f['name']}"] = col
         pk = res["schema"].get("primaryKey", [])
         if len(pk) == 1:
-            out[res["name"]] = out.get(f"{res['name']}.{pk[0]}", set())
-    return out
+            key = f"{res['name']}.{pk[0]}"
+            columns[res["name"]] = columns.get(key, pd.Series(dtype="object"))
+    return _Lookups(columns)
 
 
 def _geojson_problems(path: Path, display: str, countries: set[str] | None) -> list[Problem]:

@@ -62,6 +62,13 @@ _PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
 _SCHEME_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 
 
+#: Every kind of markup :func:`markup_problem` finds needs one of these characters in the raw text:
+#: a tag ``<``, a script URL ``:``, either of them encoded (``&`` or ``%``), a Markdown link or
+#: image ``[``, a LaTeX formula ``$`` or ``\\``. Text without any of them is plain (the validator
+#: parses only the rest; a property test holds the two together).
+MARKUP_TRIGGERS = r"[<:\[$\\&%]"
+
+
 def _decoded(text: str) -> list[tuple[str, str]]:
     """``text`` and its decodings (HTML entities, percent-encoding, both, repeated until stable)."""
     out = [("", text)]

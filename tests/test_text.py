@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from analysis.text import (
     HIDDEN,
+    MARKUP_TRIGGERS,
     MD_SPECIAL,
     escape_html,
     escape_markdown,
@@ -139,3 +140,25 @@ def test_escaped_markdown_escapes_every_markdown_character(text: str) -> None:
             assert out[i] not in MD_SPECIAL, out
             i += 1
     assert not re.match(r"[-+=.]|\d+[.)]", out), "no list, heading or rule at the start"
+
+
+# Text drawn from markup's own alphabet (letters, brackets, tag and scheme characters, entity and
+# percent forms) with the trigger characters taken out: none of it may be markup.
+_ALPHABET = "abcdefghijklmnopqrstuvwxyzJSVB0123456789 !/()]>{}^_#;=\t\n'\"*" + "<:[$\\&%"
+_UNTRIGGERED = st.one_of(
+    st.text(alphabet=[c for c in _ALPHABET if not re.search(MARKUP_TRIGGERS, c)]),
+    st.text().map(lambda t: re.sub(MARKUP_TRIGGERS, "", t)),  # any characters at all
+)
+
+
+@given(_UNTRIGGERED)
+def test_text_without_a_trigger_character_is_never_markup(text: str) -> None:
+    assert markup_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<b>x</b>", "javascript:x", "&lt;img&gt;", "%3Cimg%3E", "[a](b)", "![a](b)", r"$\alpha$"],
+)
+def test_every_kind_of_markup_contains_a_trigger_character(text: str) -> None:
+    assert markup_problem(text) is not None and re.search(MARKUP_TRIGGERS, text)
