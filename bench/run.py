@@ -12,11 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -288,45 +286,16 @@ def bench_bytes() -> None:
 def _cold_start(script: str) -> float:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, FLAGS, _free_port
+    from tests.e2e.conftest import CHROMIUM, FLAGS, streamlit_server
 
-    port = _free_port()
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
-            elapsed = time.perf_counter() - started
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with streamlit_server(script=script, poll=0.05) as (url, _proc), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page()
+        page.goto(f"{url}/")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+        elapsed = time.perf_counter() - started
+        browser.close()
     return elapsed
 
 
